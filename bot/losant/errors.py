@@ -1,0 +1,91 @@
+"""The one error tree every caller of the Losant client sees.
+
+The client translates HTTP answers and transport failures into these at its
+boundary (``raise ... from exc``); no ``httpx`` exception escapes it. Callers
+dispatch on the class, never on strings::
+
+    LosantError
+    ├── LosantBadRequest        400: Losant refused the request (``type``, ``message``)
+    ├── LosantNotFound          404: instance, org or member does not exist
+    ├── LosantAuthError         401 / 403: the bot's token is invalid or lacks a scope
+    ├── LosantUnavailable       5xx, timeouts, refused or dropped connections
+    │   └── LosantRateLimited   429 (``retry_after`` when Losant gave one)
+    └── LosantUnexpected        a body that is not JSON or not the documented shape
+
+``may_have_applied`` is true on a failed write that may still have reached Losant
+(a timeout, a 5xx, a dropped connection): the caller must read back to learn the truth.
+"""
+
+from __future__ import annotations
+
+
+class LosantError(Exception):
+    """Base class: what went wrong talking to Losant, with the HTTP status if there was one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        error_type: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        may_have_applied: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.error_type = error_type
+        self.method = method
+        self.path = path
+        self.may_have_applied = may_have_applied
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status!r}, type={self.error_type!r}, "
+            f"message={self.message!r}, method={self.method!r}, path={self.path!r})"
+        )
+
+
+class LosantBadRequest(LosantError):
+    """400: Losant validated the request and refused it; ``message`` is Losant's own words."""
+
+
+class LosantNotFound(LosantError):
+    """404: the instance, org or member named in the path does not exist."""
+
+
+class LosantAuthError(LosantError):
+    """401 or 403: the bot's API token is invalid, expired or lacks a needed scope."""
+
+
+class LosantUnavailable(LosantError):
+    """Losant could not answer: 5xx, timeout, refused or dropped connection, budget spent."""
+
+
+class LosantRateLimited(LosantUnavailable):
+    """429: Losant asked us to slow down; ``retry_after`` is in seconds when it said."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        error_type: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        may_have_applied: bool = False,
+    ) -> None:
+        super().__init__(
+            message,
+            status=429,
+            error_type=error_type,
+            method=method,
+            path=path,
+            may_have_applied=may_have_applied,
+        )
+        self.retry_after = retry_after
+
+
+class LosantUnexpected(LosantError):
+    """Losant answered, but with a body we cannot read (not JSON, or not the documented shape)."""
