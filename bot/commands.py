@@ -120,3 +120,20 @@ class UsageError(Exception):
         super().__init__(message)
         self.message = message
         self.subcommand = subcommand
+
+
+def org_of(command: Command) -> str | None:
+    """The org as the person named it, for audit lines and error replies."""
+    org = getattr(command, "org", None)
+    return org.value if isinstance(org, OrgRef) else None
+
+
+def target_of(command: Command) -> str | None:
+    """The member as the person named them (email, user ID or Slack user ID)."""
+    target = getattr(command, "target", None)
+    return target.value if isinstance(target, MemberRef) else None
+
+
+def role_of(command: Command) -> Role | None:
+    """The role a write would grant; list's ``role=`` is a filter, not a grant."""
+    return command.role if isinstance(command, AddCommand | RoleCommand) else None
