@@ -1,0 +1,109 @@
+"""Building the Bolt app from settings and collaborators, and the web server around it.
+
+``create_app`` takes everything with I/O from outside (the Losant client, the
+response sender, the in-flight tracker), so the entry point, the console and the
+tests all build the same real app. ``web_app`` adds ``GET /healthz`` next to
+Bolt's signed ``POST /slack/events``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.web.async_client import AsyncWebClient
+
+import handlers
+from bot.access import AccessPolicy, GroupDirectory
+from bot.audit import Auditor
+from bot.config import Settings
+from bot.inflight import InFlight
+from bot.logs import request_id_var
+from bot.losant.client import LosantClient
+from bot.operations import Operations
+from bot.respond import Responder
+from bot.slack_directory import SlackDirectory
+from handlers.views import render_internal_error
+
+log = logging.getLogger("bot.app")
+
+EVENTS_PATH = "/slack/events"
+Authorize = Callable[..., Awaitable[AuthorizeResult]]
+
+
+def create_app(
+    settings: Settings,
+    losant: LosantClient,
+    *,
+    responder: Responder,
+    inflight: InFlight,
+    slack_client: AsyncWebClient | None = None,
+    authorize: Authorize | None = None,
+    clock: Callable[[], float] = time.time,
+) -> AsyncApp:
+    """The Bolt app with the ``/members`` listeners registered; nothing global."""
+    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = slack_client or AsyncWebClient(token=bot_token, base_url=settings.slack_api_url)
+    app = AsyncApp(
+        client=client,
+        signing_secret=(
+            settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+        ),
+        # Socket Mode requests come over an authenticated websocket and carry no signature.
+        request_verification_enabled=not settings.socket_mode,
+        authorize=authorize,
+        token_verification_enabled=False,
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    directory = SlackDirectory(client)
+    access = AccessPolicy(
+        writers=settings.members_writers,
+        readers=settings.members_readers,
+        channels=settings.members_channels,
+        groups=GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s),
+    )
+    deps = handlers.Deps(
+        operations=Operations(
+            losant,
+            directory.email_of,
+            signing_key=settings.action_signing_key,
+            confirm_ttl_s=settings.members_confirm_ttl_s,
+            clock=clock,
+        ),
+        access=access,
+        auditor=Auditor(client, settings.members_audit_channel),
+        responder=responder,
+        inflight=inflight,
+        signing_key=settings.action_signing_key,
+        default_org=settings.losant_default_org,
+        clock=clock,
+    )
+    handlers.register(app, deps)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        # A bug, not a Losant or usage problem: log it whole, tell the person only an ID.
+        request_id = request_id_var.get()
+        log.error("unhandled error serving a request", exc_info=error)
+        url = body.get("response_url") if isinstance(body, dict) else None
+        if isinstance(url, str) and url:
+            await responder.send(url, render_internal_error(request_id).to_dict())
+
+    return app
+
+
+def web_app(app: AsyncApp) -> web.Application:
+    """Bolt's aiohttp application (``POST /slack/events``) plus ``GET /healthz``."""
+    application: web.Application = app.web_app(path=EVENTS_PATH)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    application.router.add_get("/healthz", healthz)
+    return application

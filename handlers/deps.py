@@ -1,0 +1,31 @@
+"""What the Slack listeners need, passed in once by ``bot.app.create_app``.
+
+Listeners get their collaborators from here instead of from globals, so tests
+build the real app with fakes at the edges (simulator, fake Slack) and nothing is
+patched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.access import AccessPolicy
+from bot.audit import Auditor
+from bot.inflight import InFlight
+from bot.operations import Operations
+from bot.respond import Responder
+
+
+@dataclass(frozen=True)
+class Deps:
+    operations: Operations
+    access: AccessPolicy
+    auditor: Auditor
+    responder: Responder
+    inflight: InFlight
+    signing_key: bytes
+    default_org: str | None = None
+    working_after_s: float = 1.5
+    clock: Callable[[], float] = field(default=time.time)

@@ -1,0 +1,134 @@
+"""The ``/members`` slash command listener: the flow of DESIGN §1, and nothing more.
+
+parse (pure) → check access → ack → run the operation → render (pure) → respond.
+Usage errors, help and denials that need no network call are answered in the ack
+itself; anything that calls Losant or Slack is acked empty first, and a short
+"working on it" is posted if the answer is not ready within ``working_after_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from bot.access import Decision, need_for
+from bot.audit import AuditEvent
+from bot.commands import (
+    READ_SUBCOMMANDS,
+    SUBCOMMANDS,
+    WRITE_SUBCOMMANDS,
+    Command,
+    HelpCommand,
+    org_of,
+    role_of,
+    target_of,
+)
+from bot.errors import BotError
+from bot.logs import request_id_var
+from bot.losant.errors import LosantError
+from handlers import outcome
+from handlers.deps import Deps
+from handlers.parser import USAGE, UsageError, parse
+from handlers.views import Reply, render_denied, render_help, render_usage_error, render_working
+
+log = logging.getLogger("bot.handlers")
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+async def handle_command(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    """Serve one ``/members`` invocation."""
+    request_id_var.set(new_request_id())
+    user, channel = str(body.get("user_id", "")), str(body.get("channel_id", ""))
+    response_url = str(body.get("response_url", ""))
+    async with deps.inflight.track():
+        try:
+            command = parse(str(body.get("text") or ""), default_org=deps.default_org)
+        except UsageError as exc:
+            await ack(**render_usage_error(exc.message, USAGE.get(exc.subcommand)).to_dict())
+            return
+
+        decision = deps.access.check_now(
+            user_id=user, channel_id=channel, subcommand=command.subcommand
+        )
+        if decision is not None:
+            if not decision.allowed or isinstance(command, HelpCommand):
+                await ack(**_answer_without_losant(command, decision, user, deps).to_dict())
+                await _audit_refusal(command, decision, user, channel, deps)
+                return
+            await ack()
+        else:
+            # Deciding needs Slack (a user group's members): never hold the ack for it.
+            await ack()
+            decision = await deps.access.check(
+                user_id=user, channel_id=channel, subcommand=command.subcommand
+            )
+            if not decision.allowed or isinstance(command, HelpCommand):
+                reply = _answer_without_losant(command, decision, user, deps)
+                await deps.responder.send(response_url, reply.to_dict())
+                await _audit_refusal(command, decision, user, channel, deps)
+                return
+
+        await _run(command, user, channel, response_url, deps)
+
+
+def _answer_without_losant(command: Command, decision: Decision, user: str, deps: Deps) -> Reply:
+    if not decision.allowed:
+        need = need_for(command.subcommand) or "read"
+        return render_denied(user, command.subcommand, need, decision.reason)
+    allowed = {
+        "write": SUBCOMMANDS,
+        "read": tuple(s for s in SUBCOMMANDS if s in READ_SUBCOMMANDS),
+    }.get(decision.level or "", ("help",))
+    return render_help(allowed, USAGE, default_org=deps.default_org)
+
+
+async def _audit_refusal(
+    command: Command, decision: Decision, user: str, channel: str, deps: Deps
+) -> None:
+    if decision.allowed:
+        return
+    await deps.auditor.record(
+        AuditEvent(
+            actor=user,
+            channel=channel,
+            subcommand=command.subcommand,
+            decision="refused",
+            org=org_of(command),
+            target=target_of(command),
+            role=role_of(command),
+            reason=decision.reason,
+        )
+    )
+
+
+async def _run(command: Command, user: str, channel: str, response_url: str, deps: Deps) -> None:
+    task = asyncio.ensure_future(deps.operations.run(command, actor=user))
+    done, _ = await asyncio.wait({task}, timeout=deps.working_after_s)
+    if not done:
+        await deps.responder.send(response_url, render_working().to_dict())
+    is_write = command.subcommand in WRITE_SUBCOMMANDS
+    try:
+        result = await task
+    except (LosantError, BotError) as exc:
+        out = outcome.for_error(
+            exc,
+            actor=user,
+            channel=channel,
+            subcommand=command.subcommand,
+            is_write=is_write,
+            org=org_of(command),
+            target=target_of(command),
+            role=role_of(command),
+        )
+    else:
+        out = outcome.for_result(result, actor=user, channel=channel, subcommand=command.subcommand)
+    await deps.responder.send(response_url, out.reply.to_dict())
+    if out.audit is not None:
+        await deps.auditor.record(out.audit)
