@@ -18,7 +18,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-import handlers
 from bot.access import AccessPolicy, GroupDirectory
 from bot.audit import Auditor
 from bot.config import Settings
@@ -28,6 +27,8 @@ from bot.losant.client import LosantClient
 from bot.operations import Operations
 from bot.respond import Responder
 from bot.slack_directory import SlackDirectory
+from handlers.deps import Deps
+from handlers.listeners import register
 from handlers.views import render_internal_error
 
 log = logging.getLogger("bot.app")
@@ -52,12 +53,13 @@ def create_app(
     app = AsyncApp(
         client=client,
         signing_secret=(
-            settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else ""
         ),
         # Socket Mode requests come over an authenticated websocket and carry no signature.
         request_verification_enabled=not settings.socket_mode,
         authorize=authorize,
-        token_verification_enabled=False,
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),
     )
@@ -68,7 +70,7 @@ def create_app(
         channels=settings.members_channels,
         groups=GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s),
     )
-    deps = handlers.Deps(
+    deps = Deps(
         operations=Operations(
             losant,
             directory.email_of,
@@ -84,7 +86,7 @@ def create_app(
         default_org=settings.losant_default_org,
         clock=clock,
     )
-    handlers.register(app, deps)
+    register(app, deps)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ Decision = Literal["done", "refused", "failed", "unknown"]
 
 @dataclass(frozen=True)
 class AuditEvent:
-    """The keys DESIGN §4 promises operators: who did what to whom in which org, and how it ended."""
+    """The keys DESIGN §4 promises operators: who did what to whom, where, and how it ended."""
 
     actor: str
     channel: str
@@ -60,9 +60,7 @@ class Auditor:
                 channel=self._channel, text=describe(event), unfurl_links=False, unfurl_media=False
             )
         except Exception:  # a broken audit channel must not break the user's reply
-            log.warning(
-                "could not post the audit message to %s", self._channel, exc_info=True
-            )
+            log.warning("could not post the audit message to %s", self._channel, exc_info=True)
 
 
 def describe(event: AuditEvent) -> str:

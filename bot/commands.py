@@ -99,13 +99,7 @@ class OrgsCommand:
 
 
 Command = (
-    HelpCommand
-    | ListCommand
-    | AddCommand
-    | ShowCommand
-    | RoleCommand
-    | RemoveCommand
-    | OrgsCommand
+    HelpCommand | ListCommand | AddCommand | ShowCommand | RoleCommand | RemoveCommand | OrgsCommand
 )
 
 

@@ -26,9 +26,9 @@ from bot.commands import (
     Subcommand,
 )
 from bot.errors import MemberNotFound
+from bot.lookup import EmailResolver, Lookup
 from bot.losant.client import LosantClient
 from bot.losant.models import Member, MemberField, Org, Role, SortDirection
-from bot.lookup import EmailResolver, Lookup
 from bot.results import (
     AmbiguousOrg,
     ConfirmationNeeded,
@@ -87,7 +87,9 @@ class Operations:
             case RoleCommand():
                 member = await self._lookup.member(org, command.target)
                 if command.role == "admin" and member.role != "admin":
-                    return self._confirmation(org, "role", member.user_id, member, "admin", actor=actor)
+                    return self._confirmation(
+                        org, "role", member.user_id, member, "admin", actor=actor
+                    )
                 return await self._writes.set_role(org, member, command.role)
             case RemoveCommand():
                 member = await self._lookup.member(org, command.target)
@@ -174,7 +176,11 @@ class Operations:
         expires_at = int(self._clock()) + self._ttl
         change = PendingChange(
             op=op,  # type: ignore[arg-type]  # only add/role/remove reach here
-            org_id=org.id, target=target, role=role, actor=actor, expires_at=expires_at
+            org_id=org.id,
+            target=target,
+            role=role,
+            actor=actor,
+            expires_at=expires_at,
         )
         return ConfirmationNeeded(
             org=org,

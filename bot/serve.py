@@ -57,13 +57,11 @@ async def serve_socket_mode(settings: Settings) -> None:
     assert settings.slack_app_token is not None
     stop = _stop_event()
     async with Runtime(settings) as runtime:
-        handler = AsyncSocketModeHandler(
-            runtime.app, settings.slack_app_token.get_secret_value()
-        )
-        await handler.connect_async()
+        handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+        await handler.connect_async()  # type: ignore[no-untyped-call]
         log.info("members-bot connected in Socket Mode")
         await stop.wait()
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
-        await handler.disconnect_async()
+        await handler.disconnect_async()  # type: ignore[no-untyped-call]
         await runtime.inflight.drain(GRACE_S)
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]

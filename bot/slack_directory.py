@@ -31,7 +31,7 @@ class SlackDirectory:
         email = profile.get("email")
         if not isinstance(email, str) or not is_email(email):
             raise SlackLookupError(
-                f"<@{user_id}> has no email address on their Slack profile.",
+                f"Slack user {user_id} has no email address on their Slack profile.",
                 hint="Name them by email instead: user=<email>.",
             )
         return email

@@ -13,8 +13,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.commands import MemberRef, Subcommand
+from bot.lookup import Lookup
 from bot.losant.client import LosantClient
-from bot.losant.errors import LosantBadRequest, LosantError, LosantNotFound, LosantUnavailable
+from bot.losant.errors import (
+    LosantBadRequest,
+    LosantError,
+    LosantNotFound,
+    LosantUnavailable,
+    LosantUnexpected,
+)
 from bot.losant.models import (
     Member,
     MemberPatch,
@@ -23,7 +30,6 @@ from bot.losant.models import (
     Org,
     Role,
 )
-from bot.lookup import Lookup
 from bot.results import MemberAdded, MemberRemoved, RoleChanged, WriteUnknown
 
 _UNKNOWN_HINT = "Check with `/members show org={org} user={target}` before trying again."
@@ -51,7 +57,9 @@ class Writes:
             return await self._lookup.find_member(org, ref)
 
         try:
-            member, verified = await self._verified(lambda: self._losant.add_member(org.id, body), landed)
+            member, verified = await self._verified(
+                lambda: self._losant.add_member(org.id, body), landed
+            )
         except LosantBadRequest as exc:
             if exc.error_type != "AlreadyExists":
                 raise
@@ -93,20 +101,24 @@ class Writes:
     async def remove(self, org: Org, member: Member) -> MemberRemoved | WriteUnknown:
         current = await self._refresh(org, member)
         if current is None:
-            return MemberRemoved(org=org, target=_label(member), member=member, outcome="already_removed")
+            return MemberRemoved(
+                org=org, target=_label(member), member=member, outcome="already_removed"
+            )
 
         async def landed() -> Member | None:
             gone = await self._refresh(org, member) is None
             return current if gone else None
 
         try:
-            _, verified = await self._verified(
-                lambda: self._removed(org, member), landed
-            )
+            _, verified = await self._verified(lambda: self._removed(org, member), landed)
         except _Unknown as exc:
             return self._unknown(org, "remove", _label(member), None, exc)
         return MemberRemoved(
-            org=org, target=_label(current), member=current, outcome="removed", verified_after_error=verified
+            org=org,
+            target=_label(current),
+            member=current,
+            outcome="removed",
+            verified_after_error=verified,
         )
 
     async def _removed(self, org: Org, member: Member) -> Member:
@@ -131,7 +143,9 @@ class Writes:
         for attempt in (1, 2):
             try:
                 return await write(), False
-            except LosantUnavailable as exc:
+            except (LosantUnavailable, LosantUnexpected) as exc:
+                if isinstance(exc, LosantUnexpected) and not exc.may_have_applied:
+                    raise
                 if not exc.may_have_applied:
                     # Surely not done. A refused connection never reached Losant, so one
                     # more try is safe; a 429 or a second failure is reported as it is.

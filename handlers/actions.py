@@ -11,14 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.signing import ExpiredValue, InvalidConfirmation, PendingChange, unseal
-
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.audit import AuditEvent
+from bot.commands import Subcommand
 from bot.errors import BotError
 from bot.logs import request_id_var
 from bot.losant.errors import LosantError
+from bot.signing import ExpiredValue, InvalidConfirmation, PendingChange, unseal
 from handlers import outcome
 from handlers.deps import Deps
 from handlers.members import new_request_id
@@ -50,7 +50,7 @@ async def handle_page(ack: AsyncAck, body: dict[str, Any], deps: Deps, *, kind: 
     """Prev/Next on a member list (``kind="members"``) or an org list (``kind="orgs"``)."""
     request_id_var.set(new_request_id())
     user, channel, value, url = _click(body)
-    subcommand = "list" if kind == "members" else "orgs"
+    subcommand: Subcommand = "list" if kind == "members" else "orgs"
     async with deps.inflight.track():
         await ack()
         decision = await deps.access.check(user_id=user, channel_id=channel, subcommand=subcommand)
@@ -112,7 +112,7 @@ async def handle_page(ack: AsyncAck, body: dict[str, Any], deps: Deps, *, kind: 
 async def handle_confirm(
     ack: AsyncAck, body: dict[str, Any], deps: Deps, *, confirmed: bool
 ) -> None:
-    """Confirm or Cancel on a pending change: only its invoker, before it expires, if still allowed."""
+    """Confirm or Cancel a pending change: only its invoker, before it expires, if still allowed."""
     request_id_var.set(new_request_id())
     user, channel, value, url = _click(body)
     async with deps.inflight.track():

@@ -51,7 +51,11 @@ async def handle_command(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> Non
         try:
             command = parse(str(body.get("text") or ""), default_org=deps.default_org)
         except UsageError as exc:
-            await ack(**render_usage_error(exc.message, USAGE.get(exc.subcommand)).to_dict())
+            await ack(
+                **render_usage_error(
+                    exc.message, USAGE[exc.subcommand] if exc.subcommand else None
+                ).to_dict()
+            )
             return
 
         decision = deps.access.check_now(

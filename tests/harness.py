@@ -19,9 +19,9 @@ from aiohttp import web
 
 from bot.app import web_app
 from bot.config import Settings, load_settings
+from bot.fakes import FakeSlack
 from bot.losant.simulator import Simulator
 from bot.runtime import Runtime
-from tests.fakes import FakeSlack
 from tests.fakes.signing import (
     block_action_body,
     encode_action,
@@ -113,21 +113,32 @@ class Harness:
         response = await self.post_signed(encode_action(payload))
         return Sent(response.status_code, _json_or_text(response), response_url, response.text)
 
-    async def replies(self, sent: Sent, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+    async def replies(
+        self, sent: Sent, count: int = 1, wait_s: float = 10.0
+    ) -> list[dict[str, Any]]:
         """The first ``count`` payloads posted to ``sent``'s response_url."""
-        posts = await self.slack.wait_for_responses(count, url=sent.response_url, timeout=timeout)
+        posts = await self.slack.wait_for_responses(count, url=sent.response_url, timeout=wait_s)
         return [p.payload for p in posts[:count]]
 
-    async def reply(self, sent: Sent, timeout: float = 10.0) -> dict[str, Any]:
+    async def reply(self, sent: Sent, wait_s: float = 10.0) -> dict[str, Any]:
         """The final reply to ``sent``: the last post once the bot has finished the request."""
-        await self.settle(timeout)
+        await self.settle(wait_s)
         posts = [p for p in self.slack.responses if p.url == sent.response_url]
         assert posts, f"no reply was posted for {sent!r}"
         return posts[-1].payload
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def answer(self, sent: Sent, wait_s: float = 10.0) -> dict[str, Any]:
+        """What the person finally sees: the last reply posted, or else the ack's message."""
+        await self.settle(wait_s)
+        posts = [p for p in self.slack.responses if p.url == sent.response_url]
+        if posts:
+            return posts[-1].payload
+        assert sent.ack, f"neither an ack message nor a reply for {sent!r}"
+        return sent.ack
+
+    async def settle(self, wait_s: float = 10.0) -> None:
         """Wait until the bot has finished every request it has started."""
-        assert await self.runtime.inflight.drain(timeout), "the bot did not finish in time"
+        assert await self.runtime.inflight.drain(wait_s), "the bot did not finish in time"
 
 
 def find_button(message: Mapping[str, Any], action_id: str) -> dict[str, Any]:

@@ -132,7 +132,10 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
     interactive = sys.stdin.isatty()
     if interactive:
         people = ", ".join(f"<@{u}> ({e})" for u, (e, _) in DEMO_PEOPLE.items())
-        print(INTRO.format(user=args.user, channel=args.channel, access=args.access, people=people), file=out)
+        print(
+            INTRO.format(user=args.user, channel=args.channel, access=args.access, people=people),
+            file=out,
+        )
     last: dict[str, Any] | None = None
     async for line in _lines(interactive):
         if not line or line.startswith("#"):

@@ -31,7 +31,9 @@ def buttons(message: dict[str, Any]) -> list[Button]:
         for element in block.get("elements") or []:
             if element.get("type") == "button":
                 label = str((element.get("text") or {}).get("text", ""))
-                found.append(Button(label, str(element.get("action_id")), str(element.get("value", ""))))
+                found.append(
+                    Button(label, str(element.get("action_id")), str(element.get("value", "")))
+                )
     return found
 
 
@@ -55,7 +57,7 @@ def mrkdwn_to_text(text: str) -> str:
 
 
 def to_text(message: dict[str, Any], *, width: int = 100) -> str:
-    """The message as lines of text; buttons shown as ``[1] Next ›``."""
+    """The message as lines of text; buttons shown as ``[1] Next >``."""
     blocks = message.get("blocks") or []
     if not blocks:
         return mrkdwn_to_text(str(message.get("text", "")))

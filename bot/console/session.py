@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -68,7 +69,9 @@ class ConsoleSession:
         }
         return await self._dispatch(urlencode(form), url, timeout_s)
 
-    async def press(self, button: Button, message: dict[str, Any], timeout_s: float = 60.0) -> Exchange:
+    async def press(
+        self, button: Button, message: dict[str, Any], timeout_s: float = 60.0
+    ) -> Exchange:
         url = self._slack.response_url()
         payload = {
             "type": "block_actions",
@@ -96,12 +99,15 @@ class ConsoleSession:
 
     async def _dispatch(self, body: str, url: str, timeout_s: float) -> Exchange:
         timestamp = str(int(time.time()))
-        headers = {
+        headers: dict[str, str | Sequence[str]] = {
             "content-type": "application/x-www-form-urlencoded",
             "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": self._verifier.generate_signature(timestamp=timestamp, body=body),
+            "x-slack-signature": self._verifier.generate_signature(timestamp=timestamp, body=body)
+            or "",
         }
-        response = await self._runtime.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        response = await self._runtime.app.async_dispatch(
+            AsyncBoltRequest(body=body, headers=headers)
+        )
         # The listener has acked; wait until it has posted everything it will post.
         await self._runtime.inflight.drain(timeout_s)
         ack: dict[str, Any] | None = None

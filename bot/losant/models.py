@@ -25,7 +25,7 @@ OrgSortField = Literal["name", "id", "creationDate", "lastUpdated"]
 OBJECT_ID_RE = re.compile(r"^[A-Fa-f\d]{24}$")
 # Pragmatic address check (the API's schema says ``format: email``): one @, a dot in
 # the domain, no spaces or angle brackets. Good enough to stop typos before a call.
-EMAIL_RE = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\"]+$")
+EMAIL_RE = re.compile(r"^[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[\],;:\"\\]+$")
 
 ObjectId = Annotated[str, StringConstraints(pattern=OBJECT_ID_RE.pattern)]
 
@@ -37,7 +37,9 @@ def is_object_id(value: str) -> bool:
 
 def is_email(value: str) -> bool:
     """True for something shaped like an email address, at most 1024 characters."""
-    return len(value) <= 1024 and bool(EMAIL_RE.match(value))
+    # ASCII only, as Losant's JSON-schema ``format: email`` check is; this also keeps a
+    # sealed confirmation that carries an address inside Slack's 2000-character limit.
+    return len(value) <= 1024 and value.isascii() and bool(EMAIL_RE.match(value))
 
 
 def _check_email(value: str) -> str:

@@ -1,0 +1,169 @@
+"""Replies for everything that went wrong: Losant errors, bad input, denials, bugs.
+
+Each says what happened and what to do next (DESIGN §5), and says it to the
+right person: a typo is the user's to fix, a bad token is the operator's. The
+Losant error's class decides the reply (Losant's ``type`` and wording only refine
+a 400 or a 404); status and type are shown small, for whoever reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.commands import Subcommand
+from bot.errors import BotError
+from bot.losant.errors import (
+    LosantAuthError,
+    LosantBadRequest,
+    LosantError,
+    LosantNotFound,
+    LosantRateLimited,
+    LosantUnavailable,
+    LosantUnexpected,
+)
+from bot.losant.models import ROLES
+from handlers.views.blocks import context, section
+from handlers.views.phrases import ORG_CHARS, command, target_label
+from handlers.views.reply import Reply, clip, code
+
+SCOPES = "`all.Instance`, or `instanceOrgMembers.*`, `instanceOrgMember.*` and `instanceOrgs.*`"
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+_TRY_AGAIN = "Try again in a minute."
+_MISSING_WORDS: tuple[tuple[Literal["member", "org", "instance"], tuple[str, ...]], ...] = (
+    ("member", ("member", "user")),
+    ("org", ("org",)),
+    ("instance", ("instance",)),
+)
+
+
+def render_losant_error(
+    err: LosantError, *, org: str | None = None, target: str | None = None
+) -> Reply:
+    """What Losant's refusal or silence means for the person, and their next step."""
+    said, hint = _explain(err, org, target)
+    status = f"HTTP {err.status}" if err.status is not None else "no HTTP answer"
+    detail = f"Losant: {status}" + (f" · {clip(err.error_type, 60)}" if err.error_type else "")
+    blocks = [section(f":x: {said}\n{hint}"), context(detail)]
+    return Reply(text=said, blocks=blocks)
+
+
+def _explain(err: LosantError, org: str | None, target: str | None) -> tuple[str, str]:
+    message = clip(err.message, 500)
+    if isinstance(err, LosantBadRequest):
+        if (err.error_type or "").lower() == "alreadyexists":
+            who = target_label(target) if target else "That person"
+            return f"{who} is already a member{_in(org)}.", _show_hint(org, target)
+        if "role" in err.message.lower():
+            roles = ", ".join(f"`{r}`" for r in ROLES)
+            return f"Losant refused the request: {message}", f"Valid roles: {roles}."
+        if "email" in err.message.lower():
+            return f"Losant refused the request: {message}", "Check the email address."
+        return f"Losant refused the request: {message}", "Check the values and try again."
+    if isinstance(err, LosantNotFound):
+        return _not_found(err, org, target)
+    if isinstance(err, LosantAuthError):
+        problem = "lacks a needed scope" if err.status == 403 else "is invalid or expired"
+        return (
+            f"The bot's Losant API token {problem}, so Losant refused the request.",
+            f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
+        )
+    if isinstance(err, LosantRateLimited):
+        return "Losant is busy and asked the bot to slow down.", _TRY_AGAIN
+    if isinstance(err, LosantUnavailable):
+        return "Losant is unavailable or slow right now.", _TRY_AGAIN
+    if isinstance(err, LosantUnexpected):
+        return (
+            "Losant sent an answer the bot could not read.",
+            "Try again; if it keeps happening, tell whoever runs this bot (the logs have it).",
+        )
+    return f"Talking to Losant failed: {message}", _TRY_AGAIN
+
+
+def _not_found(err: LosantError, org: str | None, target: str | None) -> tuple[str, str]:
+    missing = _missing(err)
+    if missing == "member":
+        who = target_label(target) if target else "That member"
+        listing = command("list", f"org={org or '<org>'}")
+        return f"{who} is not a member{_in(org)}.", f"See who is: {listing}"
+    if missing == "org":
+        named = f" {code(org, ORG_CHARS)}" if org else " by that name or ID"
+        return f"Losant has no org{named}.", f"Find the right one with {command('orgs')}"
+    return (
+        "Losant does not know the instance this bot is set up for.",
+        "For whoever runs this bot: check `LOSANT_INSTANCE_ID`.",
+    )
+
+
+def _missing(err: LosantError) -> Literal["member", "org", "instance"]:
+    # Losant's message names the missing thing ("Organization was not found"); the
+    # request path is the fallback when a proxy or an odd message says nothing useful.
+    words = err.message.lower()
+    for kind, keys in _MISSING_WORDS:
+        if any(key in words for key in keys):
+            return kind
+    path = err.path or ""
+    if re.search(r"/members/[^/]+/?$", path):
+        return "member"
+    return "org" if "/orgs/" in path else "instance"
+
+
+def _in(org: str | None) -> str:
+    return f" of {code(org, ORG_CHARS)}" if org else ""
+
+
+def _show_hint(org: str | None, target: str | None) -> str:
+    if not (org and target):
+        return f"See their role with {command('show', 'org=<org>', 'user=<email>')}"
+    return f"See their role with {command('show', f'org={org}', f'user={target}')}"
+
+
+def render_bot_error(err: BotError) -> Reply:
+    """Something the person can fix that is not Losant's doing (an unknown org, say).
+
+    The message and hint are escaped like any data: they quote names and emails.
+    """
+    said = f":warning: {clip(err.message, 1000)}"
+    if err.hint:
+        said += f"\n{clip(err.hint, 500)}"
+    return Reply(text=clip(err.message, 1000), blocks=[section(said)])
+
+
+def render_usage_error(message: str, usage_line: str | None) -> Reply:
+    """The parser's message, then the usage line to copy."""
+    said = f":warning: {clip(message, 1000)}"
+    if usage_line:
+        said += f"\nUsage: {code(usage_line, 500)}"
+    hint = f"All commands: {command('help')}"
+    return Reply(text=clip(message, 1000), blocks=[section(said), context(hint)])
+
+
+def render_denied(
+    user_id: str,
+    subcommand: Subcommand,
+    need: Literal["read", "write"],
+    reason: str,
+) -> Reply:
+    """Who the caller is, why they were refused, and whom to ask for what."""
+    # A mention of the caller is safe only when it really is a Slack user ID.
+    you = f"<@{user_id}>, you" if _SLACK_USER_ID.match(user_id) else "You"
+    lists = "`MEMBERS_WRITERS`" if need == "write" else "`MEMBERS_READERS` or `MEMBERS_WRITERS`"
+    access = "change" if need == "write" else "read"
+    said = f":no_entry: {you} may not run {command(subcommand)}: {clip(reason, 500)}"
+    hint = (
+        f"To {access} org membership, ask an admin of this bot to add your user ID "
+        f"{code(user_id, 40)} (or a user group you are in) to {lists}."
+    )
+    text = f"You may not run /members {subcommand}: {clip(reason, 500)}"
+    return Reply(text=text, blocks=[section(f"{said}\n{hint}")])
+
+
+def render_internal_error(request_id: str) -> Reply:
+    """A bug or an unexpected failure: nothing to fix for the user but to report it."""
+    rid = code(request_id, 100)
+    said = f":x: Something went wrong (request ID {rid})."
+    hint = "Try again; if it keeps happening, give the request ID to whoever runs this bot."
+    return Reply(
+        text=f"Something went wrong (request ID {clip(request_id, 100)}).",
+        blocks=[section(f"{said}\n{hint}")],
+    )

@@ -1,0 +1,58 @@
+"""The help reply and the "working on it" notice: the replies that need no data.
+
+Help lists only what the caller may run (DESIGN §4), so it doubles as the
+answer to "what am I allowed to do here?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from bot.commands import SUBCOMMANDS, WRITE_SUBCOMMANDS, Subcommand
+from bot.losant.models import ROLES
+from handlers.views.blocks import context, section
+from handlers.views.phrases import ORG_CHARS
+from handlers.views.reply import Reply, code
+
+WHAT_IT_DOES: Mapping[Subcommand, str] = {
+    "help": "this message",
+    "list": "an org's members, 20 a page",
+    "add": "add someone to an org (the role defaults to `view`)",
+    "show": "one member's role and details",
+    "role": "change a member's role",
+    "remove": "remove someone from an org (asks you to confirm)",
+    "orgs": "the orgs and their IDs",
+}
+
+
+def render_help(
+    allowed: Collection[Subcommand],
+    usage: Mapping[Subcommand, str],
+    *,
+    default_org: str | None,
+) -> Reply:
+    """One line per subcommand the caller may run, in the grammar's order."""
+    shown = [s for s in SUBCOMMANDS if s in allowed and s in usage]
+    lines = [f"• {code(usage[s], 300)}: {WHAT_IT_DOES[s]}" for s in shown]
+    notes = ["`&lt;org&gt;` is an org's ID or its exact name (any case)."]
+    if default_org:
+        notes.append(f"Without `org=`, commands use {code(default_org, ORG_CHARS)}.")
+    if any(s in WRITE_SUBCOMMANDS for s in shown):
+        notes.append("Roles: " + ", ".join(f"`{r}`" for r in ROLES) + ".")
+        notes.append("Removing someone, or making them `admin`, asks you to confirm first.")
+    if not any(s != "help" for s in shown):
+        notes = [
+            "You may not read or change org membership yet: ask an admin of this bot to "
+            "add your user ID to `MEMBERS_READERS` or `MEMBERS_WRITERS`."
+        ]
+    blocks = [section("*/members* manages the members of this Losant instance's orgs.")]
+    if lines:
+        blocks.append(section("\n".join(lines)))
+    blocks.append(context(*notes))
+    return Reply(text="/members: " + ", ".join(shown) + ".", blocks=blocks)
+
+
+def render_working() -> Reply:
+    """Sent when Losant takes more than a moment, so nobody stares at nothing."""
+    said = "Working on it… Losant is taking a moment."
+    return Reply(text=said, blocks=[context(f":hourglass_flowing_sand: {said}")])

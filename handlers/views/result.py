@@ -1,0 +1,59 @@
+"""``render_result``: the one entry point from any operation result to its reply.
+
+Callers hold a ``bot.results.Result`` without caring which kind; the match below
+is exhaustive (mypy checks it with ``assert_never``), so a new result type cannot
+be added without a view.
+"""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from bot.results import (
+    AmbiguousOrg,
+    ConfirmationNeeded,
+    MemberAdded,
+    MemberPage,
+    MemberRemoved,
+    MemberShown,
+    OrgPage,
+    Result,
+    RoleChanged,
+    WriteUnknown,
+)
+from handlers.views.changes import (
+    render_added,
+    render_removed,
+    render_role_changed,
+    render_shown,
+    render_write_unknown,
+)
+from handlers.views.confirm import render_confirmation
+from handlers.views.members import render_members
+from handlers.views.orgs import render_ambiguous, render_orgs
+from handlers.views.reply import Reply
+
+
+def render_result(result: Result) -> Reply:
+    """The reply for any result an operation can return."""
+    match result:
+        case MemberPage():
+            return render_members(result)
+        case OrgPage():
+            return render_orgs(result)
+        case AmbiguousOrg():
+            return render_ambiguous(result)
+        case MemberShown():
+            return render_shown(result)
+        case MemberAdded():
+            return render_added(result)
+        case RoleChanged():
+            return render_role_changed(result)
+        case MemberRemoved():
+            return render_removed(result)
+        case WriteUnknown():
+            return render_write_unknown(result)
+        case ConfirmationNeeded():
+            return render_confirmation(result)
+        case _:
+            assert_never(result)

@@ -1,0 +1,1 @@
+"""Test-only helpers: building and signing requests the way Slack sends them."""

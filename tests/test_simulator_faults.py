@@ -1,0 +1,232 @@
+"""The simulator's fault injection, request recording and control routes, over loopback.
+
+Delays are observed through client timeouts, never by sleeping in the test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.losant.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
+from bot.losant.simulator.seed import ACME
+
+ORGS = f"/instances/{DEFAULT_INSTANCE_ID}/orgs"
+AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+NEW_MEMBER = {"email": "road.runner@acme.io", "role": "view"}
+
+
+@pytest.fixture
+async def api(simulator: Simulator) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client pointed at the simulator with the full-access token."""
+    async with httpx.AsyncClient(base_url=simulator.base_url, headers=AUTH) as client:
+        yield client
+
+
+def acme_members(simulator: Simulator) -> str:
+    org = simulator.state.find_org_by_name(ACME)
+    assert org is not None
+    return f"{ORGS}/{org.id}/members"
+
+
+def acme_roles(simulator: Simulator) -> dict[str, str]:
+    org = simulator.state.find_org_by_name(ACME)
+    assert org is not None
+    return {m.email: m.role for m in simulator.state.members(org.id)}
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "content_type", "text"),
+    [
+        pytest.param(
+            {"status": 503},
+            503,
+            "application/json",
+            '{"type": "ServiceUnavailable", "message": "Service Unavailable"}',
+            id="status-gets-losant-like-body",
+        ),
+        pytest.param(
+            {"status": 502, "body": "<html>Bad Gateway</html>"},
+            502,
+            "text/plain",
+            "<html>Bad Gateway</html>",
+            id="non-json-body",
+        ),
+        pytest.param(
+            {"status": 200, "body": {"items": "not a list"}},
+            200,
+            "application/json",
+            '{"items": "not a list"}',
+            id="wrong-shape",
+        ),
+        pytest.param({"body": b""}, 500, "text/plain", "", id="body-alone-is-a-500"),
+    ],
+)
+async def test_injected_answer_replaces_the_real_one_once(
+    api: httpx.AsyncClient,
+    simulator: Simulator,
+    fault: dict[str, Any],
+    status: int,
+    content_type: str,
+    text: str,
+) -> None:
+    """A status/body fault answers exactly what was injected, then the rule is used up."""
+    rule = simulator.faults.add(path="/orgs$", **fault)
+    injected = await api.get(ORGS)
+    normal = await api.get(ORGS)
+    answered = (injected.status_code, injected.headers["content-type"].split(";")[0], injected.text)
+    assert (status, content_type, text) == answered
+    assert (200, 1, True) == (normal.status_code, rule.hits, rule.exhausted)
+
+
+async def test_fault_headers_are_sent(api: httpx.AsyncClient, simulator: Simulator) -> None:
+    """Injected headers, such as Retry-After on a 429, reach the client."""
+    simulator.faults.add(status=429, headers={"Retry-After": "7"})
+    response = await api.get(ORGS)
+    assert (429, "7") == (response.status_code, response.headers["retry-after"])
+
+
+async def test_rules_match_method_and_path_and_count_times(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """A rule hits only its method and path, for ``times`` requests; None means forever."""
+    simulator.faults.add(method="POST", status=500, times=2)
+    simulator.faults.add(path=r"/members$", status=503, times=None)
+    statuses = [
+        (await api.get(ORGS)).status_code,
+        (await api.post(acme_members(simulator), json=NEW_MEMBER)).status_code,
+        (await api.post(acme_members(simulator), json=NEW_MEMBER)).status_code,
+        (await api.post(acme_members(simulator), json=NEW_MEMBER)).status_code,
+        (await api.get(acme_members(simulator))).status_code,
+        (await api.get(acme_members(simulator))).status_code,
+    ]
+    assert [200, 500, 500, 503, 503, 503] == statuses
+    assert "road.runner@acme.io" not in acme_roles(simulator)
+
+
+async def test_drop_closes_the_connection_before_handling(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """A drop fault closes the connection unanswered, and the write never happens."""
+    simulator.faults.add(method="POST", drop=True)
+    with pytest.raises(httpx.RemoteProtocolError):
+        await api.post(acme_members(simulator), json=NEW_MEMBER)
+    assert "road.runner@acme.io" not in acme_roles(simulator)
+    assert [None] == [r.status for r in simulator.writes()]
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        pytest.param({"drop": True}, httpx.RemoteProtocolError, id="drop"),
+        pytest.param({"status": 502}, None, id="status"),
+    ],
+)
+async def test_after_handling_applies_the_write_but_loses_the_answer(
+    api: httpx.AsyncClient,
+    simulator: Simulator,
+    fault: dict[str, Any],
+    error: type[Exception] | None,
+) -> None:
+    """With ``after_handling`` the write really happens; only its answer is lost."""
+    simulator.faults.add(method="POST", after_handling=True, **fault)
+    if error is None:
+        assert 502 == (await api.post(acme_members(simulator), json=NEW_MEMBER)).status_code
+    else:
+        with pytest.raises(error):
+            await api.post(acme_members(simulator), json=NEW_MEMBER)
+    assert "view" == acme_roles(simulator)["road.runner@acme.io"]
+
+
+@pytest.mark.parametrize(
+    "slow",
+    [
+        pytest.param(lambda sim: sim.faults.add(delay_s=30.0), id="rule-delay"),
+        pytest.param(lambda sim: setattr(sim.faults, "latency_s", 30.0), id="latency"),
+    ],
+)
+async def test_delays_hold_the_answer(
+    api: httpx.AsyncClient, simulator: Simulator, slow: Any
+) -> None:
+    """An injected delay or latency outlasts a short client timeout."""
+    slow(simulator)
+    with pytest.raises(httpx.ReadTimeout):
+        await api.get(ORGS, timeout=0.2)
+
+
+async def test_a_short_delay_still_answers(api: httpx.AsyncClient, simulator: Simulator) -> None:
+    """A delayed request is answered normally once its delay has passed."""
+    simulator.faults.add(delay_s=0.05)
+    started = time.perf_counter()
+    response = await api.get(ORGS, timeout=5.0)
+    assert (200, True) == (response.status_code, time.perf_counter() - started >= 0.05)
+
+
+async def test_stop_does_not_wait_for_delayed_requests(simulator: Simulator) -> None:
+    """Stopping the simulator releases requests held by a long injected delay at once."""
+    simulator.faults.add(delay_s=60.0)
+    async with httpx.AsyncClient(base_url=simulator.base_url, headers=AUTH) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get(ORGS, timeout=0.1)
+    started = time.perf_counter()
+    await simulator.stop()
+    assert 1.0 > time.perf_counter() - started
+
+
+async def test_requests_are_recorded_in_order(api: httpx.AsyncClient, simulator: Simulator) -> None:
+    """Every request is recorded with method, path, query, parsed body, headers and status."""
+    await api.get(ORGS, params={"perPage": "2", "filter": "a*"})
+    await api.post(acme_members(simulator), json=NEW_MEMBER)
+    await api.post(acme_members(simulator), content=b"not json")
+    first, second, third = simulator.requests
+    assert ("GET", ORGS, {"perPage": "2", "filter": "a*"}, None, 200) == (
+        first.method,
+        first.path,
+        first.query,
+        first.json,
+        first.status,
+    )
+    assert (NEW_MEMBER, f"Bearer {DEFAULT_TOKEN}") == (second.json, second.headers["authorization"])
+    assert (None, b"not json", 400) == (third.json, third.body, third.status)
+    assert [second, third] == simulator.writes()
+
+
+async def test_connections_are_counted(simulator: Simulator) -> None:
+    """Requests over one keep-alive client count one connection; a second client adds one."""
+    async with httpx.AsyncClient(base_url=simulator.base_url, headers=AUTH) as client:
+        for _ in range(3):
+            await client.get(ORGS)
+    assert 1 == simulator.connections_opened
+    async with httpx.AsyncClient(base_url=simulator.base_url, headers=AUTH) as client:
+        await client.get(ORGS)
+    assert 2 == simulator.connections_opened
+
+
+def test_times_must_be_positive() -> None:
+    """A rule that could never apply is refused when it is added."""
+    with pytest.raises(ValueError, match="times must be at least 1"):
+        Simulator(seed=False).faults.add(status=500, times=0)
+
+
+async def test_control_routes_add_faults_and_reset(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """``/__sim__`` routes add and clear faults and restore the seed, and are not recorded."""
+    org_ids = list(simulator.state.orgs)
+    bad = await api.post("/__sim__/faults", json={"status": 503, "colour": "red"})
+    added = await api.post("/__sim__/faults", json={"method": "GET", "status": 418})
+    faulted = await api.get(ORGS)
+    await api.post(acme_members(simulator), json=NEW_MEMBER)
+    await api.post("/__sim__/faults", json={"status": 500, "times": None})
+    cleared = await api.delete("/__sim__/faults")
+    reset = await api.post("/__sim__/reset")
+    statuses = (bad.status_code, added.status_code, faulted.status_code, cleared.status_code)
+    assert (400, 200, 418, 200) == statuses
+    assert 200 == reset.status_code
+    assert "road.runner@acme.io" not in acme_roles(simulator)
+    assert org_ids == list(simulator.state.orgs)
+    assert ([], []) == (simulator.requests, simulator.faults.rules)
