@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -21,6 +23,8 @@ from bot.runtime import Runtime
 log = logging.getLogger("bot.serve")
 
 GRACE_S = 25.0
+# Bolt's own default: how often the Socket Mode client pings Slack and checks the socket.
+PING_INTERVAL_S = 10.0
 
 
 def _stop_event() -> asyncio.Event:
@@ -56,12 +60,43 @@ async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # n
 async def serve_socket_mode(settings: Settings) -> None:
     assert settings.slack_app_token is not None
     stop = _stop_event()
-    async with Runtime(settings) as runtime:
-        handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+    async with (
+        Runtime(settings) as runtime,
+        socket_mode(runtime, settings.slack_app_token.get_secret_value()),
+    ):
         log.info("members-bot connected in Socket Mode")
         await stop.wait()
+
+
+@asynccontextmanager
+async def socket_mode(
+    runtime: Runtime,
+    app_token: str,
+    *,
+    grace_s: float = GRACE_S,
+    ping_interval_s: float = PING_INTERVAL_S,
+) -> AsyncIterator[AsyncSocketModeHandler]:
+    """Connected to Slack over Socket Mode inside the ``async with``; a graceful stop on leaving.
+
+    Leaving closes the websocket so that Slack sends new envelopes to other
+    connections, lets the requests in flight post their replies (up to ``grace_s``),
+    then releases everything. ``ping_interval_s`` is how often the SDK checks the
+    connection (and, while serving, reconnects a dropped one).
+    """
+    handler = AsyncSocketModeHandler(runtime.app, app_token, ping_interval=ping_interval_s)
+    client = handler.client
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    try:
+        yield handler
+    finally:
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
+        # Without this the SDK's session monitor sees the closed socket during the
+        # drain and opens a new one, taking new envelopes while the process is stopping.
+        client.auto_reconnect_enabled = client.default_auto_reconnect_enabled = False
         await handler.disconnect_async()  # type: ignore[no-untyped-call]
-        await runtime.inflight.drain(GRACE_S)
+        if not await runtime.inflight.drain(grace_s):
+            log.warning("grace period over with %d request(s) unfinished", runtime.inflight.count)
         await handler.close_async()  # type: ignore[no-untyped-call]
+        # close() cancels the SDK's tasks without waiting for them to unwind.
+        tasks = (client.message_processor, client.message_receiver, client.current_session_monitor)
+        await asyncio.gather(*(task for task in tasks if task is not None), return_exceptions=True)

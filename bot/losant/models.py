@@ -28,6 +28,8 @@ OBJECT_ID_RE = re.compile(r"^[A-Fa-f\d]{24}$")
 EMAIL_RE = re.compile(r"^[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+\.[^\s@<>()\[\],;:\"\\]+$")
 
 ObjectId = Annotated[str, StringConstraints(pattern=OBJECT_ID_RE.pattern)]
+# The schemas' maxItems for applicationRoles and dashboardRoles, on POST and PATCH alike.
+MAX_GRANTS = 1000
 
 
 def is_object_id(value: str) -> bool:
@@ -162,8 +164,8 @@ class MemberPostByUserId(_Request):
 
     user_id: ObjectId
     role: Role
-    application_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=100)
-    dashboard_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=100)
+    application_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=MAX_GRANTS)
+    dashboard_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=MAX_GRANTS)
 
 
 class MemberPostByEmail(_Request):
@@ -171,8 +173,8 @@ class MemberPostByEmail(_Request):
 
     email: Annotated[Email, Field(max_length=1024)]
     role: Role
-    application_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=100)
-    dashboard_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=100)
+    application_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=MAX_GRANTS)
+    dashboard_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=MAX_GRANTS)
     disallow_transfer: bool | None = None
 
 
@@ -183,5 +185,5 @@ class MemberPatch(_Request):
     """PATCH body: change a member's role (or resource grants)."""
 
     role: Role | None = None
-    application_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=100)
-    dashboard_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=100)
+    application_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=MAX_GRANTS)
+    dashboard_roles: list[ResourceRoleGrant] | None = Field(default=None, max_length=MAX_GRANTS)
