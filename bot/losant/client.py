@@ -36,8 +36,12 @@ from bot.losant.models import (
 )
 from bot.losant.requester import ACCEPT_VERSION, HEADERS, Clock, Requester, Sleep
 from bot.losant.retry import RetryPolicy
+from bot.losant.transport import AiohttpTransport
 
 USER_AGENT = "members-bot/0.1 (+httpx)"
+# Calls in flight at once. A command makes up to two at a time, so with 20 a burst of
+# commands queued behind Losant's latency: 200 commands at 1 s each took 20 s.
+MAX_CONNECTIONS = 100
 _ORGS_PER_PAGE = 100
 # A server that keeps answering "there is more" must not keep us paging forever.
 _MAX_ORG_PAGES = 100
@@ -50,7 +54,9 @@ class LosantClient:
 
     Takes its ``httpx.AsyncClient`` from outside (one per process; tests may pass one
     with any transport). Raises only ``bot.losant.errors.LosantError`` subclasses.
-    Reads are retried within ``retry_budget_s``; writes are never re-sent.
+    Reads are retried within ``retry_budget_s``; writes are never re-sent. At most
+    ``max_in_flight`` calls are sent at once (``create`` sets it to the pool's size);
+    the others wait their turn, no longer than the pool timeout.
     """
 
     def __init__(
@@ -63,6 +69,7 @@ class LosantClient:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         rand: Callable[[], float] = random.random,
+        max_in_flight: int | None = None,
     ) -> None:
         if not is_object_id(instance_id):
             raise ValueError("instance_id must be a 24-character hex ID")
@@ -70,7 +77,9 @@ class LosantClient:
         self._owns_http = False
         self._orgs_path = f"/instances/{instance_id}/orgs"
         policy = RetryPolicy(budget_s=retry_budget_s, max_attempts=max_attempts, rand=rand)
-        self._requests = Requester(http, policy, sleep=sleep, clock=clock)
+        self._requests = Requester(
+            http, policy, sleep=sleep, clock=clock, max_in_flight=max_in_flight
+        )
 
     @classmethod
     def create(
@@ -92,8 +101,8 @@ class LosantClient:
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT, **HEADERS},
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=20),
-            transport=transport,
+            # httpx's own pool limits do not apply to a transport given to it: ours has its own.
+            transport=transport or AiohttpTransport(max_connections=MAX_CONNECTIONS),
         )
         client = cls(
             http,
@@ -103,6 +112,7 @@ class LosantClient:
             sleep=sleep,
             clock=clock,
             rand=rand,
+            max_in_flight=MAX_CONNECTIONS,
         )
         client._owns_http = True
         return client

@@ -11,12 +11,14 @@ once. Sleep and clock are injected so tests record delays instead of waiting.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from bot.losant.errors import LosantRateLimited, LosantUnavailable, LosantUnexpected
 from bot.losant.http_errors import error_for_response, error_for_transport, is_write
@@ -39,12 +41,23 @@ class Requester:
     """Sends calls through one shared ``httpx.AsyncClient`` and returns typed bodies."""
 
     def __init__(
-        self, http: httpx.AsyncClient, policy: RetryPolicy, *, sleep: Sleep, clock: Clock
+        self,
+        http: httpx.AsyncClient,
+        policy: RetryPolicy,
+        *,
+        sleep: Sleep,
+        clock: Clock,
+        max_in_flight: int | None = None,
     ) -> None:
         self._http = http
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
+        # Calls beyond the pool's size wait here, in a plain FIFO bounded by the pool
+        # timeout, whatever the transport: httpcore's own queue matches every waiting
+        # request against every connection each time one frees up, which made a burst
+        # of commands cost CPU quadratically. Set it to the pool's size.
+        self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
 
     async def read(
         self, path: str, model: type[ModelT], params: dict[str, str] | None = None
@@ -87,20 +100,39 @@ class Requester:
         within_s: float | None = None,
     ) -> httpx.Response:
         started = self._clock()
+        timeout = self._timeout_within(within_s)
         try:
-            response = await self._http.request(
-                method,
-                path,
-                params=(params or {}) | LEAN_PARAMS,
-                json=body,
-                headers=HEADERS,
-                timeout=self._timeout_within(within_s),
-            )
+            async with self._slot(timeout):
+                response = await self._http.request(
+                    method,
+                    path,
+                    params=(params or {}) | LEAN_PARAMS,
+                    json=body,
+                    headers=HEADERS,
+                    timeout=timeout,
+                )
         except httpx.HTTPError as exc:
             self._log(method, path, type(exc).__name__, attempt, started)
             raise error_for_transport(exc, method, path) from exc
         self._log(method, path, response.status_code, attempt, started)
         return response
+
+    @asynccontextmanager
+    async def _slot(self, timeouts: httpx.Timeout | Any) -> AsyncIterator[None]:
+        """A place among the calls in flight, waited for no longer than the pool timeout."""
+        if self._slots is None:
+            yield
+            return
+        wait = (timeouts if isinstance(timeouts, httpx.Timeout) else self._http.timeout).pool
+        try:
+            async with asyncio.timeout(wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("no free slot for a call to Losant") from None
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     def _timeout_within(self, seconds: float | None) -> httpx.Timeout | Any:
         """The client's own timeouts, each cut to ``seconds`` (what is left of a budget)."""
@@ -147,6 +179,12 @@ def _decode(response: httpx.Response, model: type[ModelT], method: str, path: st
     try:
         return model.model_validate_json(response.content)
     except ValueError as exc:
+        # The person is only told "could not read"; the operator needs what and where.
+        logger.warning(
+            "losant %s %s -> %s: the body is not a %s (%s)",
+            *(method, path, response.status_code, model.__name__, _first_problem(exc)),
+            extra={"method": method, "path": path, "status": response.status_code},
+        )
         raise LosantUnexpected(
             f"Losant answered {response.status_code} with a body that is not a {model.__name__}",
             status=response.status_code,
@@ -155,3 +193,13 @@ def _decode(response: httpx.Response, model: type[ModelT], method: str, path: st
             # A 2xx means a write went through even if we cannot read what came back.
             may_have_applied=is_write(method),
         ) from exc
+
+
+def _first_problem(exc: ValueError) -> str:
+    """Where and how a body broke its model, without quoting the body (personal data)."""
+    if not isinstance(exc, ValidationError):
+        return type(exc).__name__
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    where = ".".join(str(part) for part in errors[0]["loc"]) or "body"
+    more = f", and {len(errors) - 1} more" if len(errors) > 1 else ""
+    return f"{where}: {errors[0]['msg']}{more}"
