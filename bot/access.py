@@ -53,6 +53,8 @@ class Decision:
     allowed: bool
     level: Level | None
     reason: str = ""
+    # Set when refused for the channel alone: where the command does work.
+    channels: tuple[str, ...] = ()
 
 
 class GroupLookupError(Exception):
@@ -181,7 +183,12 @@ class AccessPolicy:
 
     def _channel_refusal(self, channel_id: str) -> Decision | None:
         if self._channels and channel_id not in self._channels:
-            return Decision(False, None, f"only works in: {_channel_list(self._channels)}")
+            return Decision(
+                False,
+                None,
+                f"only works in: {', '.join(self._channels)}",
+                channels=tuple(self._channels),
+            )
         return None
 
     async def _resolve(self, user_id: str, need: Level | None) -> Decision:
@@ -255,8 +262,3 @@ def _split_groups(ids: Collection[str]) -> tuple[frozenset[str], tuple[str, ...]
         frozenset(i for i in ids if not i.startswith("S")),
         tuple(dict.fromkeys(i for i in ids if i.startswith("S"))),
     )
-
-
-def _channel_list(channels: Collection[str]) -> str:
-    # <#C…> renders as a link to the channel; a DM's D… ID has no such form.
-    return ", ".join(f"<#{c}>" if not c.startswith("D") else c for c in channels)

@@ -22,13 +22,18 @@ from bot.signing import ExpiredValue, InvalidConfirmation, PendingChange, unseal
 from handlers import outcome
 from handlers.deps import Deps
 from handlers.members import new_request_id
-from handlers.paging import decode_member_state, decode_org_state
+from handlers.paging import (
+    MemberPageState,
+    OrgPageState,
+    decode_member_state,
+    decode_org_state,
+)
 from handlers.views import (
     Reply,
     render_cancelled,
     render_confirm_refused,
     render_denied,
-    render_orgs,
+    render_not_invoker,
     render_result,
 )
 
@@ -53,24 +58,27 @@ async def handle_page(ack: AsyncAck, body: dict[str, Any], deps: Deps, *, kind: 
     subcommand: Subcommand = "list" if kind == "members" else "orgs"
     async with deps.inflight.track():
         await ack()
+        # Decoded before the permission check only so that a refusal's audit names the org.
+        state = _page_state(kind, value)
+        org = state.org_id if isinstance(state, MemberPageState) else None
         decision = await deps.access.check(user_id=user, channel_id=channel, subcommand=subcommand)
         if not decision.allowed:
-            await deps.responder.send(
-                url, render_denied(user, subcommand, "read", decision.reason).to_dict()
+            # Said to the clicker alone; the list stays for whoever may read it.
+            denied = render_denied(
+                user, subcommand, "read", decision.reason, channels=decision.channels
             )
-            await deps.auditor.record(
-                AuditEvent(
-                    actor=user,
-                    channel=channel,
-                    subcommand=subcommand,
-                    decision="refused",
-                    reason=decision.reason,
-                )
+            await deps.responder.send(url, {**denied.to_dict(), "replace_original": False})
+            await _audit_refused(deps, user, channel, subcommand, decision.reason, org=org)
+            return
+        if state is None:
+            reply = render_confirm_refused(
+                "That button's value was not one the bot made.", replace=False
             )
+            await deps.responder.send(url, reply.to_dict())
+            await _audit_refused(deps, user, channel, subcommand, "malformed page button value")
             return
         try:
-            if kind == "members":
-                state = decode_member_state(value)
+            if isinstance(state, MemberPageState):
                 result = await deps.operations.member_page(
                     org_id=state.org_id,
                     filter=state.filter,
@@ -79,34 +87,37 @@ async def handle_page(ack: AsyncAck, body: dict[str, Any], deps: Deps, *, kind: 
                     direction=state.direction,
                     page=state.page,
                 )
-                reply = render_result(result)
             else:
-                org_state = decode_org_state(value)
-                reply = render_orgs(
-                    await deps.operations.orgs(org_state.filter, page=org_state.page)
-                )
-        except ValueError:
-            await deps.responder.send(
-                url,
-                render_confirm_refused("That button's value was not one the bot made.").to_dict(),
-            )
-            await deps.auditor.record(
-                AuditEvent(
-                    actor=user,
-                    channel=channel,
-                    subcommand=subcommand,
-                    decision="refused",
-                    reason="malformed page button value",
-                )
-            )
-            return
+                result = await deps.operations.orgs(state.filter, page=state.page)
         except (LosantError, BotError) as exc:
             out = outcome.for_error(
                 exc, actor=user, channel=channel, subcommand=subcommand, is_write=False
             )
             await deps.responder.send(url, out.reply.to_dict())
             return
-        await _replace(deps, url, reply)
+        await _replace(deps, url, render_result(result))
+
+
+def _page_state(kind: str, value: str) -> MemberPageState | OrgPageState | None:
+    try:
+        return decode_member_state(value) if kind == "members" else decode_org_state(value)
+    except ValueError:
+        return None
+
+
+async def _audit_refused(
+    deps: Deps, user: str, channel: str, subcommand: str, reason: str, *, org: str | None = None
+) -> None:
+    await deps.auditor.record(
+        AuditEvent(
+            actor=user,
+            channel=channel,
+            subcommand=subcommand,
+            decision="refused",
+            org=org,
+            reason=reason,
+        )
+    )
 
 
 async def handle_confirm(
@@ -119,36 +130,27 @@ async def handle_confirm(
         await ack()
         try:
             change = unseal(value, deps.signing_key, now=deps.clock())
+        except ExpiredValue as exc:
+            # Authentic, so the audit can say what it was for; the stale card goes.
+            reply = render_confirm_refused(exc.message)
+            await _refuse(deps, url, user, channel, exc.change, "expired confirmation", reply)
+            return
         except InvalidConfirmation as exc:
-            expired = isinstance(exc, ExpiredValue)
-            reason = "expired confirmation" if expired else "tampered confirmation value"
-            await _refuse(deps, url, user, channel, None, reason, str(exc), replace=expired)
+            reply = render_confirm_refused(exc.message, replace=False)
+            await _refuse(deps, url, user, channel, None, "tampered confirmation value", reply)
             return
         if user != change.actor:
-            await _refuse(
-                deps,
-                url,
-                user,
-                channel,
-                change,
-                "not the invoker",
-                f"Only <@{change.actor}>, who asked for this change, can confirm it.",
-            )
+            # The card stays for its invoker; the clicker gets their own answer.
+            reply = render_not_invoker(change.actor)
+            await _refuse(deps, url, user, channel, change, "not the invoker", reply)
             return
         if not confirmed:
             await _replace(deps, url, render_cancelled())
             return
         decision = await deps.access.check(user_id=user, channel_id=channel, subcommand=change.op)
         if not decision.allowed:
-            await _refuse(
-                deps,
-                url,
-                user,
-                channel,
-                change,
-                decision.reason,
-                f"You may no longer make this change: {decision.reason}",
-            )
+            reply = render_confirm_refused(f"You may no longer make this change: {decision.reason}")
+            await _refuse(deps, url, user, channel, change, decision.reason, reply)
             return
         try:
             result = await deps.operations.confirm(change)
@@ -177,15 +179,9 @@ async def _refuse(
     channel: str,
     change: PendingChange | None,
     reason: str,
-    message: str,
-    *,
-    replace: bool = False,
+    reply: Reply,
 ) -> None:
-    reply = render_confirm_refused(message)
-    if replace:
-        await _replace(deps, url, reply)
-    else:
-        await deps.responder.send(url, {**reply.to_dict(), "replace_original": False})
+    await deps.responder.send(url, reply.to_dict())
     await deps.auditor.record(
         AuditEvent(
             actor=user,

@@ -16,7 +16,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.access import Decision, need_for
-from bot.audit import AuditEvent
+from bot.audit import AuditEvent, org_as_named
 from bot.commands import (
     READ_SUBCOMMANDS,
     SUBCOMMANDS,
@@ -85,7 +85,9 @@ async def handle_command(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> Non
 def _answer_without_losant(command: Command, decision: Decision, user: str, deps: Deps) -> Reply:
     if not decision.allowed:
         need = need_for(command.subcommand) or "read"
-        return render_denied(user, command.subcommand, need, decision.reason)
+        return render_denied(
+            user, command.subcommand, need, decision.reason, channels=decision.channels
+        )
     allowed = {
         "write": SUBCOMMANDS,
         "read": tuple(s for s in SUBCOMMANDS if s in READ_SUBCOMMANDS),
@@ -104,7 +106,7 @@ async def _audit_refusal(
             channel=channel,
             subcommand=command.subcommand,
             decision="refused",
-            org=org_of(command),
+            **org_as_named(org_of(command)),
             target=target_of(command),
             role=role_of(command),
             reason=decision.reason,

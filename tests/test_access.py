@@ -151,10 +151,16 @@ async def test_check(
         pytest.param("C1", "remove", Decision(True, "write"), id="listed-channel"),
         pytest.param("D1", "list", Decision(True, "write"), id="listed-dm"),
         pytest.param(
-            "C2", "list", Decision(False, None, "only works in: <#C1>, D1"), id="other-channel"
+            "C2",
+            "list",
+            Decision(False, None, "only works in: C1, D1", ("C1", "D1")),
+            id="other-channel",
         ),
         pytest.param(
-            "D2", "help", Decision(False, None, "only works in: <#C1>, D1"), id="help-too"
+            "D2",
+            "help",
+            Decision(False, None, "only works in: C1, D1", ("C1", "D1")),
+            id="help-too",
         ),
     ],
 )
@@ -353,7 +359,7 @@ async def test_directory_one_cancelled_waiter_does_not_cancel_the_fetch() -> Non
         pytest.param(WRITER, "C1", "remove", Decision(True, "write"), id="direct-writer"),
         pytest.param(READER, "C1", "list", Decision(True, "read"), id="direct-reader"),
         pytest.param(
-            WRITER, "C9", "help", Decision(False, None, "only works in: <#C1>"), id="channel"
+            WRITER, "C9", "help", Decision(False, None, "only works in: C1", ("C1",)), id="channel"
         ),
         pytest.param(READER, "C1", "add", None, id="reader-writes-needs-groups"),
         pytest.param(STRANGER, "C1", "help", None, id="help-needs-groups"),

@@ -363,3 +363,13 @@ async def test_mention_is_resolved_to_the_profile_email() -> None:
         sent = await bot.command("add org=Acme <@UPAL00001|pal>")
         await bot.reply(sent)
         assert [{"email": "pal@acme.io", "role": "view"}] == [r.json for r in bot.sim.writes()]
+
+
+async def test_wrong_channel_says_where_the_command_works() -> None:
+    """Refused for the channel alone: the reply links the right channel, asks for no access."""
+    async with running_bot(MEMBERS_CHANNELS="C0ADMINS") as bot:
+        sent = await bot.command("list org=Acme", channel="C0RANDOM")
+        text = text_of(await bot.answer(sent))
+        assert "<#C0ADMINS>" in text
+        assert "MEMBERS_WRITERS" not in text
+        assert [] == bot.sim.requests

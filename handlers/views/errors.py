@@ -9,6 +9,7 @@ a 400 or a 404); status and type are shown small, for whoever reports it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from bot.commands import Subcommand
@@ -29,6 +30,7 @@ from handlers.views.reply import Reply, clip, code
 
 SCOPES = "`all.Instance`, or `instanceOrgMembers.*`, `instanceOrgMember.*` and `instanceOrgs.*`"
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 _TRY_AGAIN = "Try again in a minute."
 _MISSING_WORDS: tuple[tuple[Literal["member", "org", "instance"], tuple[str, ...]], ...] = (
     ("member", ("member", "user")),
@@ -38,10 +40,20 @@ _MISSING_WORDS: tuple[tuple[Literal["member", "org", "instance"], tuple[str, ...
 
 
 def render_losant_error(
-    err: LosantError, *, org: str | None = None, target: str | None = None
+    err: LosantError,
+    *,
+    org: str | None = None,
+    target: str | None = None,
+    unchanged: bool = False,
 ) -> Reply:
-    """What Losant's refusal or silence means for the person, and their next step."""
+    """What Losant's refusal or silence means for the person, and their next step.
+
+    ``unchanged``: the failure ended a change that is known not to have been made
+    (a write that may have landed is read back first), and the person is told so.
+    """
     said, hint = _explain(err, org, target)
+    if unchanged:
+        hint = f"Nothing was changed. {hint}"
     status = f"HTTP {err.status}" if err.status is not None else "no HTTP answer"
     detail = f"Losant: {status}" + (f" · {clip(err.error_type, 60)}" if err.error_type else "")
     blocks = [section(f":x: {said}\n{hint}"), context(detail)]
@@ -143,10 +155,24 @@ def render_denied(
     subcommand: Subcommand,
     need: Literal["read", "write"],
     reason: str,
+    *,
+    channels: Sequence[str] = (),
 ) -> Reply:
-    """Who the caller is, why they were refused, and whom to ask for what."""
+    """Who the caller is, why they were refused, and whom to ask for what.
+
+    ``channels`` is set when only the channel was wrong: the reply then says where
+    the command works instead of asking for access the caller may already have.
+    """
     # A mention of the caller is safe only when it really is a Slack user ID.
     you = f"<@{user_id}>, you" if _SLACK_USER_ID.match(user_id) else "You"
+    if channels:
+        where = ", ".join(_channel_link(c) for c in channels)
+        said = f":no_entry: {you} cannot run {command(subcommand)} here."
+        hint = f"/members only works in {where}. Run it there."
+        return Reply(
+            text=f"/members only works in certain channels: {', '.join(channels)}",
+            blocks=[section(f"{said}\n{hint}")],
+        )
     lists = "`MEMBERS_WRITERS`" if need == "write" else "`MEMBERS_READERS` or `MEMBERS_WRITERS`"
     access = "change" if need == "write" else "read"
     said = f":no_entry: {you} may not run {command(subcommand)}: {clip(reason, 500)}"
@@ -156,6 +182,14 @@ def render_denied(
     )
     text = f"You may not run /members {subcommand}: {clip(reason, 500)}"
     return Reply(text=text, blocks=[section(f"{said}\n{hint}")])
+
+
+def _channel_link(channel_id: str) -> str:
+    # <#C…> renders as a link to the channel; a DM (D…) has none, and an ID of any
+    # other shape is shown as inert text.
+    if _CHANNEL_ID.match(channel_id):
+        return f"<#{channel_id}>"
+    return code(channel_id, 40)
 
 
 def render_internal_error(request_id: str) -> Reply:
