@@ -32,13 +32,14 @@ from bot.losant.models import Member, MemberField, Org, Role, SortDirection
 from bot.results import (
     AmbiguousOrg,
     ConfirmationNeeded,
+    MemberAdded,
     MemberPage,
     MemberRemoved,
     MemberShown,
     OrgPage,
     Result,
 )
-from bot.signing import PendingChange, seal
+from bot.signing import PendingChange, is_sealable_target, seal
 from bot.writes import Writes
 
 
@@ -80,20 +81,23 @@ class Operations:
                 if command.role == "admin":
                     target = await self._lookup.target(command.target)
                     existing = await self._lookup.find_member(org, target)
-                    return self._confirmation(
-                        org, "add", target.value, existing, "admin", actor=actor
-                    )
+                    if existing is not None:
+                        # Nothing to confirm: adding them would change nothing.
+                        return MemberAdded(org=org, member=existing, outcome="already_member")
+                    return self._confirmation(org, "add", target.value, None, "admin", actor=actor)
                 return await self._writes.add(org, command.target, command.role)
             case RoleCommand():
                 member = await self._lookup.member(org, command.target)
                 if command.role == "admin" and member.role != "admin":
                     return self._confirmation(
-                        org, "role", member.user_id, member, "admin", actor=actor
+                        org, "role", _sealed_target(member), member, "admin", actor=actor
                     )
                 return await self._writes.set_role(org, member, command.role)
             case RemoveCommand():
                 member = await self._lookup.member(org, command.target)
-                return self._confirmation(org, "remove", member.user_id, member, None, actor=actor)
+                return self._confirmation(
+                    org, "remove", _sealed_target(member), member, None, actor=actor
+                )
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     async def members(self, query: ListCommand, *, page: int = 0) -> Result:
@@ -192,3 +196,10 @@ class Operations:
             token=seal(change, self._key),
             expires_at=expires_at,
         )
+
+
+def _sealed_target(member: Member) -> str:
+    """How a confirm value names a member: by the email the card showed, so the audit and
+    a second click speak of the same person; by user ID when the email cannot be sealed.
+    """
+    return member.email if member.email and is_sealable_target(member.email) else member.user_id

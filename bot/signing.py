@@ -82,6 +82,15 @@ def _check_target(value: str) -> str:
     raise ValueError("must be a Losant user ID or a plain ASCII email address")
 
 
+def is_sealable_target(value: str) -> bool:
+    """Whether ``value`` may be a change's ``target`` (a user ID or a plain ASCII email)."""
+    try:
+        _check_target(value)
+    except ValueError:
+        return False
+    return True
+
+
 class _Wire(BaseModel):
     """The JSON inside a value: short keys (it has to fit a button), checked strictly."""
 

@@ -32,8 +32,6 @@ from bot.losant.models import (
 )
 from bot.results import MemberAdded, MemberRemoved, RoleChanged, WriteUnknown
 
-_UNKNOWN_HINT = "Check with `/members show org={org} user={target}` before trying again."
-
 
 class Writes:
     """Add, change the role of, and remove members, verifying uncertain outcomes."""
@@ -111,6 +109,11 @@ class Writes:
 
         try:
             _, verified = await self._verified(lambda: self._removed(org, member), landed)
+        except LosantNotFound:
+            # Gone between our read and our DELETE: a double click, or another admin.
+            return MemberRemoved(
+                org=org, target=_label(current), member=current, outcome="already_removed"
+            )
         except _Unknown as exc:
             return self._unknown(org, "remove", _label(member), None, exc)
         return MemberRemoved(
@@ -171,7 +174,8 @@ class Writes:
             subcommand=op,
             target=target,
             role=role,
-            detail=_UNKNOWN_HINT.format(org=org.id, target=target),
+            # Why nobody knows; the view adds how to find out.
+            detail=f"{_said(exc.cause)}, and reading it back failed too",
         )
 
 
@@ -181,6 +185,13 @@ class _Unknown(Exception):
     def __init__(self, cause: LosantError) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+def _said(error: LosantError) -> str:
+    """What the write got back: "Losant answered 503 “Service Unavailable”", or no answer."""
+    if error.status is None:
+        return error.message  # e.g. "Losant did not answer in time (ReadTimeout)"
+    return f"Losant answered {error.status} “{error.message}”"
 
 
 def _label(member: Member) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.audit import AuditEvent
+from bot.audit import AuditEvent, org_as_named
 from bot.errors import BotError
 from bot.losant.errors import LosantError
 from bot.results import (
@@ -44,7 +44,7 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 target=result.member.email or result.member.user_id,
                 role=result.member.role,
                 losant_status=200,
-                reason="already a member" if result.outcome == "already_member" else None,
+                already=result.outcome == "already_member",
             )
         case RoleChanged():
             event = AuditEvent(
@@ -56,10 +56,9 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 org_name=result.org.name,
                 target=result.member.email or result.member.user_id,
                 role=result.member.role,
+                previous_role=result.previous_role,
                 losant_status=200,
-                reason=f"was {result.previous_role}"
-                if result.outcome == "changed"
-                else "already had that role",
+                already=result.outcome == "unchanged",
             )
         case MemberRemoved():
             event = AuditEvent(
@@ -70,8 +69,9 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 org=result.org.id,
                 org_name=result.org.name,
                 target=result.target,
+                previous_role=result.member.role if result.member else None,
                 losant_status=200,
-                reason="already removed" if result.outcome == "already_removed" else None,
+                already=result.outcome == "already_removed",
             )
         case WriteUnknown():
             event = AuditEvent(
@@ -83,6 +83,7 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 org_name=result.org.name,
                 target=result.target,
                 role=result.role,
+                reason=result.detail,
             )
         case ConfirmationNeeded():
             event = None
@@ -102,7 +103,8 @@ def for_error(
 ) -> Outcome:
     """The reply for a failure, and a ``failed`` audit event when a write failed."""
     if isinstance(exc, LosantError):
-        reply = render_losant_error(exc, org=org, target=target)
+        # A write's error means it did not happen: one that might have is read back first.
+        reply = render_losant_error(exc, org=org, target=target, unchanged=is_write)
         status = exc.status
     else:
         reply = render_bot_error(exc)
@@ -113,7 +115,7 @@ def for_error(
             channel=channel,
             subcommand=subcommand,
             decision="failed",
-            org=org,
+            **org_as_named(org),
             target=target,
             role=role,
             losant_status=status,

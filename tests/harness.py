@@ -9,19 +9,24 @@ Nothing of the bot is patched; settings come from an explicit environment.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from aiohttp import web
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
 
 from bot.app import web_app
 from bot.config import Settings, load_settings
 from bot.fakes import FakeSlack
 from bot.losant.simulator import Simulator
 from bot.runtime import Runtime
+from handlers.views import Reply, check_limits
 from tests.fakes.signing import (
     block_action_body,
     encode_action,
@@ -168,6 +173,45 @@ def text_of(message: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def limit_problems(message: Mapping[str, Any]) -> list[str]:
+    """Every Slack limit ``message`` breaks: the bot's own check, then slack_sdk's."""
+    reply = Reply(text=str(message.get("text", "")), blocks=list(message.get("blocks", [])))
+    problems = check_limits(reply)
+    for index, raw in enumerate(reply.blocks):
+        block = Block.parse(raw)
+        if block is None:
+            problems.append(f"block {index}: slack_sdk does not know {raw.get('type')!r}")
+            continue
+        try:
+            block.validate_json()
+        except SlackObjectFormationError as exc:
+            problems.append(f"block {index}: {exc}")
+    return problems
+
+
+AUDIT_KEYS = (
+    "event",
+    "actor",
+    "channel",
+    "subcommand",
+    "org",
+    "target",
+    "role",
+    "decision",
+    "losant_status",
+    "request_id",
+)
+
+
+def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    """The audit log lines captured so far, each as its DESIGN §4 keys."""
+    return [
+        {key: getattr(record, key, "<missing>") for key in AUDIT_KEYS}
+        for record in caplog.records
+        if record.name == "bot.audit" and getattr(record, "event", None) == "audit"
+    ]
+
+
 def _json_or_text(response: httpx.Response) -> dict[str, Any]:
     if not response.content:
         return {}
@@ -196,13 +240,32 @@ def bot_environment(sim: Simulator, slack: FakeSlack, **overrides: str) -> dict[
     return {k: v for k, v in env.items() if v != ""}
 
 
+@dataclass
+class ManualClock:
+    """Wall-clock time (unix seconds) that moves only when a test says so."""
+
+    now: float = field(default_factory=lambda: float(int(time.time())))
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @asynccontextmanager
-async def running_bot(**env_overrides: str) -> AsyncIterator[Harness]:
-    """The bot, the simulator and the fake Slack, all on loopback, for one test."""
+async def running_bot(
+    *, clock: Callable[[], float] = time.time, **env_overrides: str
+) -> AsyncIterator[Harness]:
+    """The bot, the simulator and the fake Slack, all on loopback, for one test.
+
+    ``clock`` is the bot's wall clock (confirmation expiry); pass a ``ManualClock``
+    to move time without sleeping.
+    """
     async with Simulator() as sim, FakeSlack() as slack:
         slack.add_group(GROUP, [GROUP_MEMBER])
         settings = load_settings(bot_environment(sim, slack, **env_overrides), mode="serve")
-        runtime = Runtime(settings)
+        runtime = Runtime(settings, clock=clock)
         runner = web.AppRunner(web_app(runtime.app), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -12,7 +12,12 @@ from handlers.views.changes import (
     render_shown,
     render_write_unknown,
 )
-from handlers.views.confirm import render_cancelled, render_confirm_refused, render_confirmation
+from handlers.views.confirm import (
+    render_cancelled,
+    render_confirm_refused,
+    render_confirmation,
+    render_not_invoker,
+)
 from handlers.views.errors import (
     render_bot_error,
     render_denied,
@@ -41,6 +46,7 @@ __all__ = [
     "render_internal_error",
     "render_losant_error",
     "render_members",
+    "render_not_invoker",
     "render_orgs",
     "render_removed",
     "render_result",

@@ -7,17 +7,19 @@ the signed ``token`` rides in both buttons so any process can act on the click.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
 from bot.results import ConfirmationNeeded
 from handlers.views.blocks import actions, button, context, section
 from handlers.views.phrases import member_label, org_label, role_label, target_label
-from handlers.views.reply import MAX_BUTTON_VALUE, Reply, clip
+from handlers.views.reply import MAX_BUTTON_VALUE, Reply, clip, code
 
 CONFIRM_ACTION = "members_confirm"
 CANCEL_ACTION = "members_cancel"
 _NOTHING_CHANGED = "Nothing was changed."
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 def render_confirmation(result: ConfirmationNeeded) -> Reply:
@@ -55,14 +57,29 @@ def render_cancelled() -> Reply:
     return Reply(text=said, blocks=[section(said)], replace_original=True)
 
 
-def render_confirm_refused(reason: str) -> Reply:
-    """Replaces the card when a click is refused (expired, edited, no longer allowed)."""
+def render_confirm_refused(reason: str, *, replace: bool = True) -> Reply:
+    """A click refused (expired, edited, no longer allowed); by default it replaces the card.
+
+    ``replace=False`` answers the clicker with a message of its own and leaves the card.
+    """
     said = f":no_entry: {clip(reason, 500)} {_NOTHING_CHANGED}"
     hint = "Run the command again if you still want this change."
     return Reply(
         text=f"{clip(reason, 500)} {_NOTHING_CHANGED}",
         blocks=[section(f"{said}\n{hint}")],
-        replace_original=True,
+        replace_original=replace,
+    )
+
+
+def render_not_invoker(invoker: str) -> Reply:
+    """Someone else clicked the card: name who may answer it, and leave the card alone."""
+    # Unsealing already checked the ID; checked again so this view is safe on its own.
+    who = f"<@{invoker}>" if _SLACK_USER_ID.match(invoker) else code(invoker, 40)
+    said = f"Only {who}, who asked for this change, can confirm or cancel it."
+    return Reply(
+        text=f"{said} {_NOTHING_CHANGED}",
+        blocks=[section(f":no_entry: {said} {_NOTHING_CHANGED}")],
+        replace_original=False,
     )
 
 
