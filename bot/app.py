@@ -103,9 +103,29 @@ def create_app(
 def web_app(app: AsyncApp) -> web.Application:
     """Bolt's aiohttp application (``POST /slack/events``) plus ``GET /healthz``."""
     application: web.Application = app.web_app(path=EVENTS_PATH)
+    application.middlewares.append(_refuse_what_slack_never_sends)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
     application.router.add_get("/healthz", healthz)
     return application
+
+
+@web.middleware
+async def _refuse_what_slack_never_sends(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Bolt answers a timestamp that is not a number, or a ``payload`` that is not JSON,
+    with a 500 and a traceback in the log, before or instead of checking the signature:
+    anyone could do that at will. Slack never sends either, so refuse them plainly."""
+    if request.path != EVENTS_PATH:
+        return await handler(request)
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    if stamp is not None and not (stamp.isascii() and stamp.isdigit()):
+        return web.Response(status=401, text="invalid request")
+    try:
+        return await handler(request)
+    except ValueError:  # Bolt could not parse the body; its listeners' errors never get here
+        log.info("refused a request whose body Bolt could not parse")
+        return web.Response(status=400, text="invalid request")

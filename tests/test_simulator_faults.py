@@ -142,6 +142,17 @@ async def test_after_handling_applies_the_write_but_loses_the_answer(
     assert "view" == acme_roles(simulator)["road.runner@acme.io"]
 
 
+async def test_after_handling_a_delay_holds_the_answer_not_the_write(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """With ``after_handling`` the write is made at once and only its answer is late,
+    as when a client times out on a write that Losant did make."""
+    simulator.faults.add(method="POST", delay_s=30.0, after_handling=True)
+    with pytest.raises(httpx.ReadTimeout):
+        await api.post(acme_members(simulator), json=NEW_MEMBER, timeout=0.2)
+    assert "view" == acme_roles(simulator)["road.runner@acme.io"]
+
+
 @pytest.mark.parametrize(
     "slow",
     [

@@ -6,7 +6,8 @@ path regex, and applies to the next ``times`` of them; the first live matching r
 wins and is consumed. A rule can delay, answer with any status and body (including
 bodies that are not JSON, or JSON of the wrong shape), or drop the connection; with
 ``after_handling`` the request really changes the state first and only its answer is
-lost, which is the case a write must recover from by reading back.
+lost or late (the delay then holds the answer, not the request), which is the case
+a write must recover from by reading back.
 """
 
 from __future__ import annotations

@@ -150,17 +150,24 @@ class Simulator:
             return await _losant_errors(request, handler)
         record = await self._record(request)
         rule = self.faults.take(request.method, request.path)
-        delay = self.faults.latency_s + (rule.delay_s if rule else 0.0)
-        if delay > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), delay)
-        if rule is not None and rule.replaces_answer and not rule.after_handling:
+        late = rule is not None and rule.after_handling
+        await self._hold(self.faults.latency_s + (rule.delay_s if rule and not late else 0.0))
+        if rule is not None and rule.replaces_answer and not late:
             return _inject(request, rule, record)
         response = await _losant_errors(request, self._authorized(handler))
-        if rule is not None and rule.replaces_answer:
-            return _inject(request, rule, record)
+        if rule is not None and late:
+            # The change is made; only its answer is late (a client timeout) or lost.
+            await self._hold(rule.delay_s)
+            if rule.replaces_answer:
+                return _inject(request, rule, record)
         record.status = response.status
         return response
+
+    async def _hold(self, seconds: float) -> None:
+        """Wait ``seconds``, or less if the simulator is stopping."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _record(self, request: web.Request) -> RecordedRequest:
         body = await request.read()

@@ -1,0 +1,88 @@
+"""SIGTERM, as Heroku sends it on every restart: commands in flight still get their
+reply, new ones are not taken, and the process exits 0 within the grace period.
+
+Each test runs the real ``python -m bot`` against a simulator with latency (so a
+command is surely in flight when the signal lands) and a fake Slack.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from bot.fakes import FakeSlack
+from bot.losant.simulator import Simulator
+from bot.losant.simulator.seed import ACME
+from bot.serve import GRACE_S
+from tests.fakes.signing import encode_command, sign, slash_command_body
+from tests.harness import SIGNING_SECRET, WRITER, text_of
+from tests.process import bot_process
+
+LATENCY_S = 2.0
+
+
+def signed_command(slack: FakeSlack, text: str) -> tuple[str, bytes, dict[str, str]]:
+    url = slack.response_url()
+    body = encode_command(slash_command_body(text=text, user_id=WRITER, response_url=url))
+    return url, body, sign(body, SIGNING_SECRET)
+
+
+async def test_sigterm_lets_a_command_in_flight_reply_then_exits_0() -> None:
+    """A `list` waiting on a slow Losant when SIGTERM arrives is still answered; a new
+    connection after the signal is refused; the process exits 0 after the reply, well
+    within the grace period.
+
+    A request on a connection that was already open (a proxy's keep-alive) is still
+    taken while the bot drains, and it too is answered before the exit: nothing the
+    bot accepted is dropped. Heroku's router sends a stopping dyno nothing new anyway.
+    """
+    async with Simulator(latency_s=LATENCY_S) as sim, FakeSlack() as slack:
+        org = sim.state.find_org_by_name(ACME)
+        assert org is not None
+        async with (
+            bot_process(sim, slack, LOSANT_TIMEOUT_S="10") as bot,
+            httpx.AsyncClient(timeout=10, trust_env=False) as kept_alive,
+        ):
+            assert 200 == (await kept_alive.get(f"{bot.base_url}/healthz")).status_code
+            url, body, headers = signed_command(slack, f"list org={org.id}")
+            ack = await kept_alive.post(bot.events_url, content=body, headers=headers)
+            # The ack is sent once the handler runs, so the command is in flight now.
+            bot.terminate()
+            signalled = time.perf_counter()
+            await bot.wait_for_line("shutting down: 1 request(s) in flight")
+
+            refused_url, body, headers = signed_command(slack, f"list org={org.id}")
+            async with httpx.AsyncClient(timeout=5, trust_env=False) as fresh:
+                with pytest.raises(httpx.ConnectError):
+                    await fresh.post(bot.events_url, content=body, headers=headers)
+            draining_url, body, headers = signed_command(slack, f"list org={org.id}")
+            during_drain = await kept_alive.post(bot.events_url, content=body, headers=headers)
+
+            status = await bot.exit_status(timeout=GRACE_S + 5)
+            exited_after = time.perf_counter() - signalled
+
+        def final_reply(to: str) -> str:
+            return text_of([p.payload for p in slack.responses if p.url == to][-1])
+
+    assert (200, 200, 0) == (ack.status_code, during_drain.status_code, status)
+    assert "12 members" in final_reply(url)
+    assert "12 members" in final_reply(draining_url)
+    assert [] == [p for p in slack.responses if p.url == refused_url]
+    assert exited_after < GRACE_S
+    assert "grace period over" not in bot.output
+    assert "Traceback" not in bot.output
+
+
+async def test_sigterm_with_nothing_in_flight_exits_at_once() -> None:
+    """An idle bot stops promptly on SIGTERM and exits 0."""
+    async with Simulator() as sim, FakeSlack() as slack, bot_process(sim, slack) as bot:
+        bot.terminate()
+        started = time.perf_counter()
+        status = await bot.exit_status()
+        took = time.perf_counter() - started
+
+    assert 0 == status
+    assert took < 2.0
+    assert "shutting down: 0 request(s) in flight" in bot.output
