@@ -8,6 +8,7 @@ then close connections and exit.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -27,6 +28,19 @@ GRACE_S = 25.0
 PING_INTERVAL_S = 10.0
 
 
+def freeze_what_start_up_built() -> None:
+    """Hide every object alive now from the garbage collector's future passes.
+
+    Start-up builds some 60,000 objects the collector tracks (modules, classes,
+    pydantic's schemas, the app) that live as long as the process, and every full
+    collection walked them all: 15-25 ms during which no request, ack included, was
+    served (``make bench``, ack latency p99). Frozen, a collection walks only what
+    requests created. Garbage is collected first, so none of it is kept for good.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _stop_event() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -42,6 +56,7 @@ async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # n
         await runner.setup()
         site = web.TCPSite(runner, host, settings.port)
         await site.start()
+        freeze_what_start_up_built()
         log.info(
             "members-bot listening on http://%s:%d%s (health: /healthz)",
             host,
@@ -64,6 +79,7 @@ async def serve_socket_mode(settings: Settings) -> None:
         Runtime(settings) as runtime,
         socket_mode(runtime, settings.slack_app_token.get_secret_value()),
     ):
+        freeze_what_start_up_built()
         log.info("members-bot connected in Socket Mode")
         await stop.wait()
 

@@ -1,0 +1,117 @@
+"""The stage every end-to-end benchmark runs on: simulator, Slack's side, apps, a sender.
+
+``async with stage(latency_s=..., apps=...) as st:`` starts the Losant simulator
+(with the given latency on every call) and Slack's side in this process, then the
+named apps as subprocesses pointed at them, and gives ``st.command(app, ...)``,
+which sends ``/members list org=<Acme's ID>`` to one app and returns its timings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from benchmarks import harness
+from benchmarks.minimal import REPLY
+from benchmarks.slack_side import Commander, SlackSide
+from bot.losant.simulator import Simulator
+from bot.losant.simulator.seed import ACME
+
+PROGRAMS = {
+    "bot": harness.BOT,
+    "bare": harness.BARE_BOLT,
+    "minimal": harness.MINIMAL,
+    "minimal2": harness.MINIMAL_TWO_CALLS,
+}
+# What each app's final reply starts with; any other reply stops the benchmark.
+FINAL = {
+    "bot": f"Members of {ACME}: 12 members",
+    "minimal": str(REPLY["text"]),
+    "minimal2": str(REPLY["text"]),
+}
+REPLY_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One command's life, in perf_counter seconds (``replied`` is None if not awaited)."""
+
+    sent: float
+    acked: float
+    replied: float | None = None
+
+    @property
+    def ack_s(self) -> float:
+        return self.acked - self.sent
+
+    @property
+    def reply_s(self) -> float:
+        assert self.replied is not None
+        return self.replied - self.sent
+
+
+@dataclass
+class Stage:
+    """Everything running for one benchmark; ``command`` drives it."""
+
+    sim: Simulator
+    slack: SlackSide
+    apps: dict[str, harness.App]
+    commander: Commander
+    org_id: str
+
+    @property
+    def text(self) -> str:
+        return f"list org={self.org_id}"
+
+    async def command(self, app: str, *, await_reply: bool = True) -> Timing:
+        """Send one command to ``app``; with ``await_reply``, wait for its final reply too."""
+        events_url = self.apps[app].events_url
+        if not await_reply:
+            return Timing(
+                *await self.commander.command(events_url, self.text, self.slack.unwatched_url)
+            )
+        expected = self.slack.expect(FINAL[app])
+        sent, acked = await self.commander.command(events_url, self.text, expected.url)
+        replied = await asyncio.wait_for(expected.replied, REPLY_TIMEOUT_S)
+        return Timing(sent, acked, replied)
+
+    async def warm_up(self, app: str, count: int = 20) -> None:
+        """A few commands first: Bolt's ``auth.test``, lazy imports, pooled connections."""
+        await asyncio.gather(*(self.command(app, await_reply=app != "bare") for _ in range(count)))
+
+
+@asynccontextmanager
+async def stage(*, latency_s: float, apps: Sequence[str]) -> AsyncIterator[Stage]:
+    async with (
+        Simulator(latency_s=latency_s) as sim,
+        SlackSide() as slack,
+        harness.client_session() as session,
+    ):
+        acme = sim.state.find_org_by_name(ACME)
+        assert acme is not None, "the simulator's seed data has no Acme"
+        env = harness.app_env(sim, slack.api_url, acme.id)
+        async with harness.running(session, env, {a: PROGRAMS[a] for a in apps}) as running:
+            commander = Commander()
+            try:
+                yield Stage(sim, slack, running, commander, acme.id)
+            finally:
+                commander.close()
+
+
+class CpuMeter:
+    """CPU seconds used by this process and by one app over a stretch of wall time."""
+
+    def __init__(self, app: harness.App) -> None:
+        self._app = app
+        self._start = (time.perf_counter(), time.process_time(), app.cpu_s())
+
+    def shares(self) -> tuple[float, float]:
+        """(this process's CPU share, the app's CPU share) since creation; 1.0 = one core."""
+        wall = time.perf_counter() - self._start[0]
+        mine = (time.process_time() - self._start[1]) / wall
+        theirs = (self._app.cpu_s() - self._start[2]) / wall
+        return mine, theirs
