@@ -3,10 +3,17 @@ from an email, a Losant user ID or a Slack mention.
 
 Org names are not unique in Losant, so a name resolves to one org or to an
 ``AmbiguousOrg`` that lists the candidates; it never guesses.
+
+An org fetched by ID is remembered for ``ORG_CACHE_S``: a member list needs the org
+only for its name, and paging through a list asks for the same org on every click,
+so this halves the calls Losant sees. Only ID -> org is cached, never name -> IDs:
+a new org sharing a name must make that name ambiguous at once.
 """
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from bot.commands import MemberRef, OrgRef
@@ -19,25 +26,72 @@ from bot.results import AmbiguousOrg
 EmailResolver = Callable[[str], Awaitable[str]]
 """Slack user ID -> the email on their Slack profile (raises ``SlackLookupError``)."""
 
+ORG_CACHE_S = 60.0
+_ORG_CACHE_SIZE = 512
+
+
+class OrgCache:
+    """Orgs by ID for ``ttl_s`` seconds, at most ``size`` of them (oldest dropped first)."""
+
+    def __init__(
+        self, ttl_s: float = ORG_CACHE_S, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._orgs: OrderedDict[str, tuple[float, Org]] = OrderedDict()
+
+    def get(self, org_id: str) -> Org | None:
+        entry = self._orgs.get(org_id.lower())
+        if entry is None or self._clock() >= entry[0]:
+            return None
+        return entry[1]
+
+    def put(self, org: Org) -> None:
+        if self._ttl_s <= 0:
+            return
+        key = org.id.lower()
+        self._orgs.pop(key, None)
+        self._orgs[key] = (self._clock() + self._ttl_s, org)
+        while len(self._orgs) > _ORG_CACHE_SIZE:
+            self._orgs.popitem(last=False)
+
 
 class Lookup:
     """Resolves org and member references against one Losant instance."""
 
-    def __init__(self, losant: LosantClient, resolve_email: EmailResolver) -> None:
+    def __init__(
+        self,
+        losant: LosantClient,
+        resolve_email: EmailResolver,
+        *,
+        orgs: OrgCache | None = None,
+    ) -> None:
         self._losant = losant
         self._resolve_email = resolve_email
+        self._orgs = orgs if orgs is not None else OrgCache()
+
+    def cached_org(self, org_id: str) -> Org | None:
+        """The org with this ID if it was fetched in the last ``ORG_CACHE_S`` seconds."""
+        return self._orgs.get(org_id)
 
     async def org(self, ref: OrgRef) -> Org | AmbiguousOrg:
         """The one org ``ref`` names, or every org sharing that name."""
         if ref.is_id:
+            cached = self._orgs.get(ref.value)
+            if cached is not None:
+                return cached
             try:
-                return await self._losant.get_org(ref.value)
+                org = await self._losant.get_org(ref.value)
             except LosantNotFound as exc:
                 raise OrgNotFound(
                     f"No org has the ID `{ref.value}` in this Losant instance.",
                     hint="Run `/members orgs` to see the orgs and their IDs.",
                 ) from exc
+            self._orgs.put(org)
+            return org
         matches = await self._losant.find_orgs_by_name(ref.value)
+        for match in matches:
+            self._orgs.put(match)
         if not matches:
             raise OrgNotFound(
                 f"No org is named “{ref.value}”.",

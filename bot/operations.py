@@ -26,7 +26,7 @@ from bot.commands import (
     Subcommand,
 )
 from bot.errors import MemberNotFound
-from bot.lookup import EmailResolver, Lookup
+from bot.lookup import EmailResolver, Lookup, OrgCache
 from bot.losant.client import LosantClient
 from bot.losant.models import Member, MemberField, Org, Role, SortDirection
 from bot.results import (
@@ -56,7 +56,7 @@ class Operations:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._losant = losant
-        self._lookup = Lookup(losant, resolve_email)
+        self._lookup = Lookup(losant, resolve_email, orgs=OrgCache(clock=clock))
         self._writes = Writes(losant, self._lookup)
         self._key = signing_key
         self._ttl = confirm_ttl_s
@@ -102,10 +102,15 @@ class Operations:
 
     async def members(self, query: ListCommand, *, page: int = 0) -> Result:
         """The members matching ``query``; the org and the list are fetched together by ID."""
+        org: Org | AmbiguousOrg
         if query.org.is_id:
-            org, listing = await asyncio.gather(
-                self._lookup.org(query.org), self._list(query.org.value, query)
-            )
+            cached = self._lookup.cached_org(query.org.value)
+            if cached is not None:
+                org, listing = cached, await self._list(cached.id, query)
+            else:
+                org, listing = await asyncio.gather(
+                    self._lookup.org(query.org), self._list(query.org.value, query)
+                )
         else:
             org = await self._lookup.org(query.org)
             if isinstance(org, AmbiguousOrg):
