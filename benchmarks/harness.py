@@ -47,7 +47,8 @@ class Program:
 BOT = Program(("-m", "bot"))
 BARE_BOLT = Program(("-m", "benchmarks.bare_bolt"))
 MINIMAL = Program(("-m", "benchmarks.minimal"))
-# The floor again, but making the two Losant calls a member list needs (org and members).
+# The floor again, making two Losant calls (org and members): what a member list costs
+# the bot when the org is not in its cache yet (bot.lookup.OrgCache).
 MINIMAL_TWO_CALLS = Program(("-m", "benchmarks.minimal"), {"BENCH_CALLS": "2"})
 
 

@@ -56,7 +56,8 @@ async def measure() -> Row:
         f"minimal {min50.span('{:.2f}')}",
         notes=(
             "command sent until its reply arrived; the apps take turns",
-            f"the floor making the bot's 2 Losant calls (org and members): p50 "
+            f"for scale, the floor making 2 Losant calls (the bot's cost before it has cached "
+            f"the org): p50 "
             f"{two50.median:.2f} ms = {two50.median / min50.median:.2f} x minimal; "
             f"bot = {bot50.median / two50.median:.2f} x that",
         ),

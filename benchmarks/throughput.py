@@ -73,7 +73,8 @@ async def measure() -> Row:
         spread=f"{RUNS} runs x {WINDOW_S:g} s; bot {bot.span('{:.0f}')}, "
         f"minimal {minimal.span('{:.0f}')}",
         notes=(
-            f"the floor making the bot's 2 Losant calls (org and members): {two.median:.0f}/s"
+            f"for scale, the floor making 2 Losant calls (the bot's cost before it has cached "
+            f"the org): {two.median:.0f}/s"
             f" = {two.median / minimal.median:.2f} x minimal; "
             f"bot = {bot.median / two.median:.2f} x that",
             *(

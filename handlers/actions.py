@@ -20,6 +20,7 @@ from bot.logs import request_id_var
 from bot.losant.errors import LosantError
 from bot.signing import ExpiredValue, InvalidConfirmation, PendingChange, unseal
 from handlers import outcome
+from handlers.delivery import deliver
 from handlers.deps import Deps
 from handlers.members import new_request_id
 from handlers.paging import (
@@ -152,24 +153,24 @@ async def handle_confirm(
             reply = render_confirm_refused(f"You may no longer make this change: {decision.reason}")
             await _refuse(deps, url, user, channel, change, decision.reason, reply)
             return
-        try:
-            result = await deps.operations.confirm(change)
-        except (LosantError, BotError) as exc:
-            out = outcome.for_error(
-                exc,
-                actor=user,
-                channel=channel,
-                subcommand=change.op,
-                is_write=True,
-                org=change.org_id,
-                target=change.target,
-                role=change.role,
-            )
-        else:
-            out = outcome.for_result(result, actor=user, channel=channel, subcommand=change.op)
-        await _replace(deps, url, out.reply)
-        if out.audit is not None:
-            await deps.auditor.record(out.audit)
+        await deliver(deps, url, _confirmed(change, user, channel, deps), replace=True)
+
+
+async def _confirmed(change: PendingChange, user: str, channel: str, deps: Deps) -> outcome.Outcome:
+    try:
+        result = await deps.operations.confirm(change)
+    except (LosantError, BotError) as exc:
+        return outcome.for_error(
+            exc,
+            actor=user,
+            channel=channel,
+            subcommand=change.op,
+            is_write=True,
+            org=change.org_id,
+            target=change.target,
+            role=change.role,
+        )
+    return outcome.for_result(result, actor=user, channel=channel, subcommand=change.op)
 
 
 async def _refuse(

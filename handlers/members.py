@@ -8,7 +8,6 @@ itself; anything that calls Losant or Slack is acked empty first, and a short
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Any
@@ -31,9 +30,10 @@ from bot.errors import BotError
 from bot.logs import request_id_var
 from bot.losant.errors import LosantError
 from handlers import outcome
+from handlers.delivery import deliver
 from handlers.deps import Deps
 from handlers.parser import USAGE, UsageError, parse
-from handlers.views import Reply, render_denied, render_help, render_usage_error, render_working
+from handlers.views import Reply, render_denied, render_help, render_usage_error
 
 log = logging.getLogger("bot.handlers")
 
@@ -61,25 +61,28 @@ async def handle_command(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> Non
         decision = deps.access.check_now(
             user_id=user, channel_id=channel, subcommand=command.subcommand
         )
-        if decision is not None:
-            if not decision.allowed or isinstance(command, HelpCommand):
-                await ack(**_answer_without_losant(command, decision, user, deps).to_dict())
-                await _audit_refusal(command, decision, user, channel, deps)
-                return
-            await ack()
-        else:
-            # Deciding needs Slack (a user group's members): never hold the ack for it.
-            await ack()
-            decision = await deps.access.check(
-                user_id=user, channel_id=channel, subcommand=command.subcommand
-            )
-            if not decision.allowed or isinstance(command, HelpCommand):
-                reply = _answer_without_losant(command, decision, user, deps)
-                await deps.responder.send(response_url, reply.to_dict())
-                await _audit_refusal(command, decision, user, channel, deps)
-                return
+        if decision is not None and (not decision.allowed or isinstance(command, HelpCommand)):
+            await ack(**_answer_without_losant(command, decision, user, deps).to_dict())
+            await _audit_refusal(command, decision, user, channel, deps)
+            return
+        # Deciding may need Slack (a user group's members), and the rest needs Losant:
+        # never hold the ack for either.
+        await ack()
+        await deliver(deps, response_url, _finish(command, decision, user, channel, deps))
 
-        await _run(command, user, channel, response_url, deps)
+
+async def _finish(
+    command: Command, decision: Decision | None, user: str, channel: str, deps: Deps
+) -> outcome.Outcome:
+    """Decide access if that needed Slack, then carry the command out."""
+    if decision is None:
+        decision = await deps.access.check(
+            user_id=user, channel_id=channel, subcommand=command.subcommand
+        )
+        if not decision.allowed or isinstance(command, HelpCommand):
+            await _audit_refusal(command, decision, user, channel, deps)
+            return outcome.Outcome(_answer_without_losant(command, decision, user, deps), None)
+    return await _run(command, user, channel, deps)
 
 
 def _answer_without_losant(command: Command, decision: Decision, user: str, deps: Deps) -> Reply:
@@ -114,27 +117,18 @@ async def _audit_refusal(
     )
 
 
-async def _run(command: Command, user: str, channel: str, response_url: str, deps: Deps) -> None:
-    task = asyncio.ensure_future(deps.operations.run(command, actor=user))
-    done, _ = await asyncio.wait({task}, timeout=deps.working_after_s)
-    if not done:
-        await deps.responder.send(response_url, render_working().to_dict())
-    is_write = command.subcommand in WRITE_SUBCOMMANDS
+async def _run(command: Command, user: str, channel: str, deps: Deps) -> outcome.Outcome:
     try:
-        result = await task
+        result = await deps.operations.run(command, actor=user)
     except (LosantError, BotError) as exc:
-        out = outcome.for_error(
+        return outcome.for_error(
             exc,
             actor=user,
             channel=channel,
             subcommand=command.subcommand,
-            is_write=is_write,
+            is_write=command.subcommand in WRITE_SUBCOMMANDS,
             org=org_of(command),
             target=target_of(command),
             role=role_of(command),
         )
-    else:
-        out = outcome.for_result(result, actor=user, channel=channel, subcommand=command.subcommand)
-    await deps.responder.send(response_url, out.reply.to_dict())
-    if out.audit is not None:
-        await deps.auditor.record(out.audit)
+    return outcome.for_result(result, actor=user, channel=channel, subcommand=command.subcommand)

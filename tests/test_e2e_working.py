@@ -1,0 +1,37 @@
+"""The "working on it" note covers every wait after the ack, not only Losant's.
+
+A slow Slack (listing a user group before deciding access) and a slow confirmed
+change both leave the person waiting after the ack; each gets the note first.
+"""
+
+from __future__ import annotations
+
+from bot.losant.simulator.seed import ACME
+from tests.harness import GROUP_MEMBER, WRITER, running_bot, text_of
+
+WORKING = "Working on it"
+
+
+async def test_slow_group_lookup_gets_the_working_note_first() -> None:
+    """When Slack takes 2 s to list a user group, the note comes before the answer."""
+    async with running_bot() as bot:
+        bot.slack.fail_api("usergroups.users.list", error=None, delay_s=2.0)
+        sent = await bot.command("list org=Acme", user=GROUP_MEMBER)
+        posts = await bot.replies(sent, 2)
+        assert WORKING in text_of(posts[0])
+        assert "bo@acme.io" in text_of(posts[1])
+
+
+async def test_slow_confirm_replaces_the_card_with_the_note_then_the_outcome() -> None:
+    """A confirmed removal that takes Losant 2 s first turns the card into the note,
+    so it cannot be pressed again, then into the outcome."""
+    async with running_bot() as bot:
+        card = await bot.reply(await bot.command("remove org=Acme user=ada@acme.io"))
+        bot.sim.faults.latency_s = 1.0
+        click = await bot.click(card, "members_confirm", user=WRITER)
+        posts = await bot.replies(click, 2)
+        assert [True, True] == [p.get("replace_original") for p in posts]
+        assert WORKING in text_of(posts[0])
+        assert "Removed ada@acme.io" in text_of(posts[1])
+        org = bot.sim.state.find_org_by_name(ACME)
+        assert None is bot.sim.state.find_member_by_email(org.id, "ada@acme.io")
