@@ -55,6 +55,9 @@ class Decision:
     reason: str = ""
     # Set when refused for the channel alone: where the command does work.
     channels: tuple[str, ...] = ()
+    # Set when Slack could not say whether the caller is in a user group: asking
+    # again later may well succeed, and asking for access would be the wrong advice.
+    transient: bool = False
 
 
 class GroupLookupError(Exception):
@@ -253,7 +256,9 @@ def _find(groups: tuple[str, ...], known: Known) -> bool | GroupLookupError | _A
 
 
 def _slack_failed(error: GroupLookupError) -> Decision:
-    return Decision(False, None, f"could not check your user groups with Slack: {error}")
+    return Decision(
+        False, None, f"could not check your user groups with Slack: {error}", transient=True
+    )
 
 
 def _split_groups(ids: Collection[str]) -> tuple[frozenset[str], tuple[str, ...]]:

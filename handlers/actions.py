@@ -66,7 +66,12 @@ async def handle_page(ack: AsyncAck, body: dict[str, Any], deps: Deps, *, kind: 
         if not decision.allowed:
             # Said to the clicker alone; the list stays for whoever may read it.
             denied = render_denied(
-                user, subcommand, "read", decision.reason, channels=decision.channels
+                user,
+                subcommand,
+                "read",
+                decision.reason,
+                channels=decision.channels,
+                transient=decision.transient,
             )
             await deps.responder.send(url, {**denied.to_dict(), "replace_original": False})
             await _audit_refused(deps, user, channel, subcommand, decision.reason, org=org)
@@ -150,7 +155,12 @@ async def handle_confirm(
             return
         decision = await deps.access.check(user_id=user, channel_id=channel, subcommand=change.op)
         if not decision.allowed:
-            reply = render_confirm_refused(f"You may no longer make this change: {decision.reason}")
+            why = (
+                f"Your access could not be checked just now ({decision.reason}). Try again."
+                if decision.transient
+                else f"You may no longer make this change: {decision.reason}"
+            )
+            reply = render_confirm_refused(why, replace=not decision.transient)
             await _refuse(deps, url, user, channel, change, decision.reason, reply)
             return
         await deliver(deps, url, _confirmed(change, user, channel, deps), replace=True)

@@ -89,7 +89,12 @@ def _answer_without_losant(command: Command, decision: Decision, user: str, deps
     if not decision.allowed:
         need = need_for(command.subcommand) or "read"
         return render_denied(
-            user, command.subcommand, need, decision.reason, channels=decision.channels
+            user,
+            command.subcommand,
+            need,
+            decision.reason,
+            channels=decision.channels,
+            transient=decision.transient,
         )
     allowed = {
         "write": SUBCOMMANDS,

@@ -157,6 +157,7 @@ def render_denied(
     reason: str,
     *,
     channels: Sequence[str] = (),
+    transient: bool = False,
 ) -> Reply:
     """Who the caller is, why they were refused, and whom to ask for what.
 
@@ -171,6 +172,13 @@ def render_denied(
         hint = f"/members only works in {where}. Run it there."
         return Reply(
             text=f"/members only works in certain channels: {', '.join(channels)}",
+            blocks=[section(f"{said}\n{hint}")],
+        )
+    if transient:
+        said = f":no_entry: {you} may not run {command(subcommand)} right now: {clip(reason, 500)}"
+        hint = "The bot could not check your access with Slack. Try again in a minute."
+        return Reply(
+            text=f"You may not run /members {subcommand} right now: {clip(reason, 500)}",
             blocks=[section(f"{said}\n{hint}")],
         )
     lists = "`MEMBERS_WRITERS`" if need == "write" else "`MEMBERS_READERS` or `MEMBERS_WRITERS`"
