@@ -71,6 +71,21 @@ class SecretFilter(logging.Filter):
         return True
 
 
+class _BoltClientNotice(logging.Filter):
+    """Drops Bolt's start-up warning that the token it found is unused.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment on its own and warns when a client
+    is passed too; the bot passes its own client (pointed at SLACK_API_URL) on purpose,
+    so the warning would only alarm operators.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("slack_bolt")
+            and record.getMessage().startswith("As you gave `client` as well")
+        )
+
+
 def configure(
     level: str = "info",
     fmt: Literal["json", "text"] = "json",
@@ -82,6 +97,7 @@ def configure(
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler.addFilter(SecretFilter(secrets))
+    handler.addFilter(_BoltClientNotice())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -22,6 +22,29 @@ _Word = TypeVar("_Word", bound=str)
 MEMBER_FORMS = "an email, a Losant user ID (24 hex characters) or an @mention"
 
 
+# The names Losant's own UI shows for each role: people type what they see there.
+UI_ROLE_NAMES: dict[str, Role] = {
+    "administrator": "admin",
+    "editor": "edit",
+    "collaborator": "collaborate",
+    "viewer": "view",
+}
+# Words that are no Losant role but say plainly which one was meant; difflib would
+# suggest `none` for "owner", the opposite of what was asked.
+_ROLE_MEANT: dict[str, Role] = {
+    "owner": "admin",
+    "superuser": "admin",
+    "manager": "admin",
+    "write": "edit",
+    "writer": "edit",
+    "read": "view",
+    "reader": "view",
+    "readonly": "view",
+    "read-only": "view",
+    "member": "view",
+}
+
+
 def closest(word: str, options: Iterable[str]) -> str | None:
     """The option most like ``word`` (ignoring case), or None when nothing is close."""
     by_lower = {option.lower(): option for option in options}
@@ -93,7 +116,18 @@ class Arguments:
         )
 
     def role(self) -> Role | None:
-        """The value of ``role=``, or None if absent."""
+        """The value of ``role=``, or None if absent; Losant's UI names are accepted too."""
+        token = self.values.get("role")
+        if token is not None:
+            word = token.value.lower()
+            if word in UI_ROLE_NAMES:
+                return UI_ROLE_NAMES[word]
+            if word in _ROLE_MEANT:
+                listed = ", ".join(f"`{option}`" for option in ROLES)
+                raise self.error(
+                    f"`{echo(token.value)}` is not a Losant role. Did you mean "
+                    f"`{_ROLE_MEANT[word]}`? Use one of {listed}."
+                )
         return self.choice("role", ROLES)
 
     def org(self, default_org: str | None) -> OrgRef:

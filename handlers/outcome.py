@@ -43,7 +43,8 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 org_name=result.org.name,
                 target=result.member.email or result.member.user_id,
                 role=result.member.role,
-                losant_status=200,
+                # No write was sent when the change was already in place.
+                losant_status=None if result.outcome == "already_member" else 200,
                 already=result.outcome == "already_member",
             )
         case RoleChanged():
@@ -57,7 +58,8 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 target=result.member.email or result.member.user_id,
                 role=result.member.role,
                 previous_role=result.previous_role,
-                losant_status=200,
+                # No write was sent when the change was already in place.
+                losant_status=None if result.outcome == "unchanged" else 200,
                 already=result.outcome == "unchanged",
             )
         case MemberRemoved():
@@ -70,7 +72,8 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 org_name=result.org.name,
                 target=result.target,
                 previous_role=result.member.role if result.member else None,
-                losant_status=200,
+                # No write was sent when the change was already in place.
+                losant_status=None if result.outcome == "already_removed" else 200,
                 already=result.outcome == "already_removed",
             )
         case WriteUnknown():

@@ -207,6 +207,16 @@ VALID = [
         "remove org=acme email=ann@example.com", RemoveCommand(ACME, ANN), id="remove-email"
     ),
     pytest.param("remove org=acme <@U123ABC|bo>", RemoveCommand(ACME, BO), id="remove-mention"),
+    pytest.param(
+        "role org=acme ann@example.com role=Viewer",
+        RoleCommand(ACME, ANN, role="view"),
+        id="role-ui-name",
+    ),
+    pytest.param(
+        "add org=acme email=ann@example.com role=administrator",
+        AddCommand(ACME, ANN, role="admin", role_defaulted=False),
+        id="add-ui-name",
+    ),
     # orgs
     pytest.param("orgs", OrgsCommand(), id="orgs"),
     pytest.param('orgs filter="acme *"', OrgsCommand(filter="acme *"), id="orgs-filter"),
@@ -261,6 +271,8 @@ ERRORS = [
                  ["Did you mean `view`?"], id="wrong-role-on-add"),
     pytest.param("list org=acme role=owner", "list", ["`owner`", "`admin`", "`none`"],
                  id="wrong-role-shorthand"),
+    pytest.param("role org=acme user=ann@example.com role=owner", "role",
+                 ["`owner` is not a Losant role", "Did you mean `admin`?"], id="owner-means-admin"),
     pytest.param("list org=acme sort=name", "list", ["`name`", "`email`, `role`"],
                  id="wrong-sort"),
     pytest.param("list org=acme dir=dsc", "list", ["Did you mean `desc`?"], id="wrong-dir"),
