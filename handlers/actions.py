@@ -180,7 +180,7 @@ async def _confirmed(change: PendingChange, user: str, channel: str, deps: Deps)
             target=change.target,
             role=change.role,
         )
-    return outcome.for_result(result, actor=user, channel=channel, subcommand=change.op)
+    return outcome.for_result(result, actor=user, channel=channel)
 
 
 async def _refuse(

@@ -136,4 +136,4 @@ async def _run(command: Command, user: str, channel: str, deps: Deps) -> outcome
             target=target_of(command),
             role=role_of(command),
         )
-    return outcome.for_result(result, actor=user, channel=channel, subcommand=command.subcommand)
+    return outcome.for_result(result, actor=user, channel=channel)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from bot.audit import AuditEvent, org_as_named
 from bot.errors import BotError
 from bot.losant.errors import LosantError
+from bot.losant.models import Member, Role
 from bot.results import (
-    ConfirmationNeeded,
     MemberAdded,
     MemberRemoved,
     Result,
@@ -28,56 +28,30 @@ class Outcome:
     audit: AuditEvent | None
 
 
-def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> Outcome:
+def for_result(result: Result, *, actor: str, channel: str) -> Outcome:
     """The reply for ``result``, and an audit event when it is the outcome of a write."""
-    reply = render_result(result)
-    event: AuditEvent | None = None
+    return Outcome(reply=render_result(result), audit=_audit(result, actor, channel))
+
+
+def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
+    """What the audit trail records for a write's outcome; reads record nothing."""
+    role: Role | None
+    previous: Role | None
     match result:
         case MemberAdded():
-            event = AuditEvent(
-                actor=actor,
-                channel=channel,
-                subcommand="add",
-                decision="done",
-                org=result.org.id,
-                org_name=result.org.name,
-                target=result.member.email or result.member.user_id,
-                role=result.member.role,
-                # No write was sent when the change was already in place.
-                losant_status=None if result.outcome == "already_member" else 200,
-                already=result.outcome == "already_member",
-            )
+            already = result.outcome == "already_member"
+            target, role, previous = _label(result.member), result.member.role, None
+            op = "add"
         case RoleChanged():
-            event = AuditEvent(
-                actor=actor,
-                channel=channel,
-                subcommand="role",
-                decision="done",
-                org=result.org.id,
-                org_name=result.org.name,
-                target=result.member.email or result.member.user_id,
-                role=result.member.role,
-                previous_role=result.previous_role,
-                # No write was sent when the change was already in place.
-                losant_status=None if result.outcome == "unchanged" else 200,
-                already=result.outcome == "unchanged",
-            )
+            already = result.outcome == "unchanged"
+            target, role, previous = _label(result.member), result.member.role, result.previous_role
+            op = "role"
         case MemberRemoved():
-            event = AuditEvent(
-                actor=actor,
-                channel=channel,
-                subcommand="remove",
-                decision="done",
-                org=result.org.id,
-                org_name=result.org.name,
-                target=result.target,
-                previous_role=result.member.role if result.member else None,
-                # No write was sent when the change was already in place.
-                losant_status=None if result.outcome == "already_removed" else 200,
-                already=result.outcome == "already_removed",
-            )
+            already = result.outcome == "already_removed"
+            previous = result.member.role if result.member else None
+            target, role, op = result.target, None, "remove"
         case WriteUnknown():
-            event = AuditEvent(
+            return AuditEvent(
                 actor=actor,
                 channel=channel,
                 subcommand=result.subcommand,
@@ -88,9 +62,26 @@ def for_result(result: Result, *, actor: str, channel: str, subcommand: str) -> 
                 role=result.role,
                 reason=result.detail,
             )
-        case ConfirmationNeeded():
-            event = None
-    return Outcome(reply=reply, audit=event)
+        case _:
+            return None
+    return AuditEvent(
+        actor=actor,
+        channel=channel,
+        subcommand=op,
+        decision="done",
+        org=result.org.id,
+        org_name=result.org.name,
+        target=target,
+        role=role,
+        previous_role=previous,
+        # No write was sent when the change was already in place.
+        losant_status=None if already else 200,
+        already=already,
+    )
+
+
+def _label(member: Member) -> str:
+    return member.email or member.user_id
 
 
 def for_error(
