@@ -9,6 +9,7 @@ Nothing of the bot is patched; settings come from an explicit environment.
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -17,13 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
 from bot.app import web_app
 from bot.config import Settings, load_settings
 from bot.fakes import FakeSlack
+from bot.loopback import listen
 from bot.losant.simulator import Simulator
 from bot.runtime import Runtime
 from handlers.views import Reply, check_limits
@@ -240,6 +241,14 @@ def bot_environment(sim: Simulator, slack: FakeSlack, **overrides: str) -> dict[
     return {k: v for k, v in env.items() if v != ""}
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on right now (the OS's pick, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
 @dataclass
 class ManualClock:
     """Wall-clock time (unix seconds) that moves only when a test says so."""
@@ -266,13 +275,9 @@ async def running_bot(
         slack.add_group(GROUP, [GROUP_MEMBER])
         settings = load_settings(bot_environment(sim, slack, **env_overrides), mode="serve")
         runtime = Runtime(settings, clock=clock)
-        runner = web.AppRunner(web_app(runtime.app), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
+        runner, base_url = await listen(web_app(runtime.app))
         async with httpx.AsyncClient(timeout=10) as http:
-            harness = Harness(sim, slack, runtime, settings, f"http://127.0.0.1:{port}", http)
+            harness = Harness(sim, slack, runtime, settings, base_url, http)
             try:
                 yield harness
             finally:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.loopback import listen
 from bot.losant.client import LosantClient
 from bot.losant.errors import LosantError, LosantUnavailable, LosantUnexpected
 from bot.losant.simulator import Simulator
@@ -39,12 +40,9 @@ async def serve() -> AsyncIterator[Serve]:
     async def start(handler: Callable[[web.Request], Awaitable[web.Response]]) -> str:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runner, base_url = await listen(app)
         runners.append(runner)
-        host, port = runner.addresses[0][:2]
-        return f"http://{host}:{port}"
+        return base_url
 
     yield start
     for runner in runners:

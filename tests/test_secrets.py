@@ -20,11 +20,11 @@ from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 
 from bot.app import web_app
 from bot.config import SettingsError, load_settings
 from bot.fakes import FakeSlack
+from bot.loopback import listen
 from bot.losant.simulator import Simulator
 from bot.runtime import Runtime
 from tests.fakes.signing import (
@@ -70,10 +70,7 @@ async def bot_with_secrets(**overrides: str) -> AsyncIterator[Harness]:
         slack.add_user("UPAL00001", email="pal@acme.io", name="pal")
         env = bot_environment(sim, slack, **SECRETS, **overrides)
         runtime = Runtime(load_settings(env, mode="serve"))
-        runner = web.AppRunner(web_app(runtime.app), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        base_url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        runner, base_url = await listen(web_app(runtime.app))
         async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
             harness = Harness(
                 sim, slack, runtime, runtime.settings, base_url, http, secret=SIGNING_SECRET

@@ -28,8 +28,8 @@ from bot.fakes.faults import Fault
 from bot.fakes.slack_respond import ResponsePost, ResponseReceiver
 from bot.fakes.slack_socket import FakeSocketMode
 from bot.fakes.slack_web import ApiCall, FakeWebApi
+from bot.loopback import listen
 
-LOOPBACK = "127.0.0.1"
 # A handler still running at stop() is a bug in a test, not something to wait a minute on.
 SHUTDOWN_TIMEOUT_S = 2.0
 
@@ -61,11 +61,8 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._web.handle)
         app.router.add_post(r"/respond/{key:\d+}", self._receiver.handle)
         app.router.add_get("/socket", self._socket.handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, LOOPBACK, 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self.root_url = f"http://{host}:{port}/"
+        self._runner, base_url = await listen(app, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+        self.root_url = f"{base_url}/"
         self._web.root_url = self._receiver.root_url = self.root_url
 
     async def stop(self) -> None:

@@ -24,6 +24,7 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from pydantic import ValidationError
 
+from bot.loopback import LOOPBACK, listen
 from bot.losant.simulator.api import LosantApi
 from bot.losant.simulator.faults import FaultRule, Faults, default_error_body
 from bot.losant.simulator.seed import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, seed_demo_data
@@ -110,17 +111,10 @@ class Simulator:
         )
         return app
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    async def start(self, host: str = LOOPBACK, port: int = 0) -> str:
         """Serve on ``host:port`` (0 picks a free port); returns the base URL."""
-        runner = web.AppRunner(
-            self.web_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0
-        )
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        self._runner, self.base_url = await listen(self.web_app(), host, port, shutdown_timeout=1.0)
         self._stopping.clear()
-        self._runner = runner
-        bound_host, bound_port = runner.addresses[0][:2]
-        self.base_url = f"http://{bound_host}:{bound_port}"
         return self.base_url
 
     async def stop(self) -> None:
