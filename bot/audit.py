@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import request_id_var
 from bot.losant.models import is_object_id
+from bot.mrkdwn import escape
 
 log = logging.getLogger("bot.audit")
 
@@ -100,7 +101,7 @@ def describe(event: AuditEvent) -> str:
             asked = _intent(replace(event, role=None) if event.subcommand == "add" else event)
             return f"{actor} asked to {asked}: {_already(event)}; nothing changed"
         return f"{actor} {_done(event)}"
-    reason = _esc(event.reason) if event.reason else ""
+    reason = escape(event.reason) if event.reason else ""
     if event.decision == "refused":
         return f"{actor} was refused: {_intent(event)}" + (f" — {reason}" if reason else "")
     if event.decision == "failed":
@@ -109,7 +110,7 @@ def describe(event: AuditEvent) -> str:
         return f"{actor} tried to {_intent(event)} — failed: {detail}"
     check = "check the member before trying again"
     if event.org and event.target:
-        check = f"check with `/members show org={event.org} user={_esc(event.target)}`"
+        check = f"check with `/members show org={event.org} user={escape(event.target)}`"
     return f"{actor} tried to {_intent(event)} — outcome unknown: " + "; ".join(
         part for part in (reason, check) if part
     )
@@ -117,7 +118,7 @@ def describe(event: AuditEvent) -> str:
 
 def _intent(event: AuditEvent) -> str:
     """What was asked for, as a verb phrase: "remove ada@acme.io from Acme"."""
-    whom, org, role = _whom(event), _org(event), _esc(event.role or "")
+    whom, org, role = _whom(event), _org(event), escape(event.role or "")
     match event.subcommand:
         case "add":
             return f"add {whom} to {org}" + (f" as {role}" if role else "")
@@ -135,24 +136,24 @@ def _intent(event: AuditEvent) -> str:
             return "see the help"
         case "confirm":
             return "confirm a change"
-    return f"run {_esc(event.subcommand)}"
+    return f"run {escape(event.subcommand)}"
 
 
 def _done(event: AuditEvent) -> str:
-    whom, org, role = _whom(event), _org(event), _esc(event.role or "?")
+    whom, org, role = _whom(event), _org(event), escape(event.role or "?")
     if event.subcommand == "add":
         return f"added {whom} to {org} as {role}"
     if event.subcommand == "role":
-        was = f" from {_esc(event.previous_role)}" if event.previous_role else ""
+        was = f" from {escape(event.previous_role)}" if event.previous_role else ""
         return f"changed {whom}'s role in {org}{was} to {role}"
     if event.subcommand == "remove":
-        was = f" (was {_esc(event.previous_role)})" if event.previous_role else ""
+        was = f" (was {escape(event.previous_role)})" if event.previous_role else ""
         return f"removed {whom} from {org}{was}"
     return f"did: {_intent(event)}"
 
 
 def _already(event: AuditEvent) -> str:
-    role = _esc(event.role or "?")
+    role = escape(event.role or "?")
     return {
         "add": f"already a member, as {role}",
         "role": f"already {role}",
@@ -161,17 +162,13 @@ def _already(event: AuditEvent) -> str:
 
 
 def _whom(event: AuditEvent) -> str:
-    return _esc(event.target) if event.target else "someone"
+    return escape(event.target) if event.target else "someone"
 
 
 def _org(event: AuditEvent) -> str:
-    return _esc(event.org_name or event.org or "an org")
+    return escape(event.org_name or event.org or "an org")
 
 
 def _actor(actor: str) -> str:
     # A mention only for what really is a Slack user ID; anything else is shown inert.
-    return f"<@{actor}>" if _SLACK_USER_ID.match(actor) else _esc(actor or "someone")
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<@{actor}>" if _SLACK_USER_ID.match(actor) else escape(actor or "someone")

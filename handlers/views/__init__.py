@@ -5,6 +5,7 @@ against Slack's limits (``check_limits``). Every value that came from a person o
 from Losant is escaped for mrkdwn on the way in (``escape``/``clip``).
 """
 
+from bot.mrkdwn import escape
 from handlers.views.changes import (
     render_added,
     render_removed,
@@ -28,7 +29,7 @@ from handlers.views.errors import (
 from handlers.views.help import render_help, render_working
 from handlers.views.members import render_members
 from handlers.views.orgs import render_ambiguous, render_orgs
-from handlers.views.reply import Reply, check_limits, escape
+from handlers.views.reply import Reply, check_limits
 from handlers.views.result import render_result
 
 __all__ = [

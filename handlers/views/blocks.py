@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
-    DividerBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -42,11 +41,6 @@ def context(*texts: str) -> dict[str, Any]:
     """A small grey line (or up to ten) under a message; texts must already be escaped."""
     block = ContextBlock(elements=[_mrkdwn(t, MAX_SECTION_TEXT) for t in texts])
     result: dict[str, Any] = block.to_dict()
-    return result
-
-
-def divider() -> dict[str, Any]:
-    result: dict[str, Any] = DividerBlock().to_dict()
     return result
 
 

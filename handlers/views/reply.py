@@ -3,14 +3,16 @@
 Slack refuses a whole message when one piece breaks a limit, and it parses
 ``<…>`` in mrkdwn as mentions and links. Both dangers come from data (org names,
 emails, names, filters, Losant's messages), so the defences live here, once:
-``escape``/``clip`` make a value inert and bounded, and ``check_limits`` is the
-independent check the tests run on every reply.
+``clip`` makes a value inert (``bot.mrkdwn.escape``) and bounded, and
+``check_limits`` is the independent check the tests run on every reply.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from bot.mrkdwn import ENTITIES, escape
 
 # Slack's documented limits (docs.slack.dev/reference/block-kit); the fallback
 # ``text`` is kept to 4000 because Slack only promises to show that much.
@@ -28,7 +30,6 @@ MAX_BLOCK_ID = 255
 MAX_FALLBACK_TEXT = 4000
 
 ELLIPSIS = "…"
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,6 @@ class Reply:
         return body
 
 
-def escape(text: str) -> str:
-    """Make ``text`` inert in mrkdwn: ``&`` first, then ``<`` and ``>``, nothing else."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def clip(text: str, limit: int) -> str:
     """``escape(text)``, cut to at most ``limit`` characters with an ellipsis.
 
@@ -69,7 +65,7 @@ def clip(text: str, limit: int) -> str:
     room = limit - len(ELLIPSIS)
     pieces: list[str] = []
     for char in text:
-        piece = _ENTITIES.get(char, char)
+        piece = ENTITIES.get(char, char)
         room -= len(piece)
         if room < 0:
             break
