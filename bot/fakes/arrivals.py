@@ -45,16 +45,29 @@ class Arrivals(Generic[T]):
         Raises AssertionError after ``timeout`` seconds, listing everything that arrived.
         """
 
-        def matches() -> list[T]:
-            return [item for item in self.items if matching(item)]
+        found: list[T] = []
+        seen = 0
+
+        def enough() -> bool:
+            # Each wake-up looks only at what arrived since the last one, so many
+            # pending waits stay linear in the arrivals, not quadratic. ``items`` only
+            # grows, unless a test clears it to free memory: then look again from the start.
+            nonlocal seen
+            if seen > len(self.items):
+                found.clear()
+                seen = 0
+            found.extend(item for item in self.items[seen:] if matching(item))
+            seen = len(self.items)
+            return len(found) >= count
 
         try:
             async with asyncio.timeout(timeout), self._changed:
-                await self._changed.wait_for(lambda: len(matches()) >= count)
+                await self._changed.wait_for(enough)
         except TimeoutError:
+            enough()  # count what arrived after the last wake-up too
             arrived = "\n".join(f"  {item!r}" for item in self.items) or "  (nothing)"
             raise AssertionError(
                 f"expected {count} {self.what}{described} within {timeout}s, "
-                f"got {len(matches())}; everything that arrived:\n{arrived}"
+                f"got {len(found)}; everything that arrived:\n{arrived}"
             ) from None
-        return matches()[:count]
+        return found[:count]
