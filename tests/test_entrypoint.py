@@ -7,17 +7,7 @@ a dyno. The console and simulator subcommands are driven the same way.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import signal
-import socket
-import sys
-import time
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,11 +16,9 @@ import pytest
 from bot.fakes import FakeSlack
 from bot.losant.simulator import Simulator
 from tests.fakes.signing import encode_command, sign, slash_command_body
-from tests.harness import SIGNING_SECRET, WRITER, bot_environment, text_of
+from tests.harness import SIGNING_SECRET, WRITER, free_port, text_of
+from tests.process import START_S, bot_process, run, start, stdout_lines, stop
 
-REPO = Path(__file__).resolve().parents[1]
-START_S = 20.0  # a cold interpreter on a busy CI machine; normally well under a second
-POLL_S = 0.05
 SECRETS = {
     "SLACK_BOT_TOKEN": "xoxp-0123456789-this-is-a-user-token",
     "SLACK_SIGNING_SECRET": "s3cr3t-signing-value",
@@ -40,67 +28,6 @@ PASTED_TOKEN = "xoxb-1234567890-pasted-by-mistake"
 WRONG_APP_TOKEN = "xoxb-wrong-kind-of-token-here"
 NEVER_SHOWN = (*SECRETS.values(), PASTED_TOKEN, WRONG_APP_TOKEN)
 INSTANCE_ID = "5f0c0c0c0c0c0c0c0c0c0c01"
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (the OS's choice for an ephemeral bind)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def process_env(settings: Mapping[str, str]) -> dict[str, str]:
-    """Only what the process needs to start, plus ``settings``: none of the test's own."""
-    return {"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8", **settings}
-
-
-async def start(
-    *args: str, env: Mapping[str, str], stdin: bool = False
-) -> asyncio.subprocess.Process:
-    """``python -m bot *args`` with exactly ``env`` (and PATH), its output captured."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args,
-        cwd=REPO,
-        env=process_env(env),
-        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-
-
-@dataclass
-class Finished:
-    status: int
-    stdout: str
-    stderr: str
-
-
-async def run(*args: str, env: Mapping[str, str], stdin: str = "") -> Finished:
-    """Run ``python -m bot *args`` to completion, feeding ``stdin``; bounded by START_S."""
-    process = await start(*args, env=env, stdin=True)
-    try:
-        out, err = await asyncio.wait_for(process.communicate(stdin.encode()), START_S)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise AssertionError(f"python -m bot {' '.join(args)} ran over {START_S}s") from None
-    assert process.returncode is not None
-    return Finished(process.returncode, out.decode(), err.decode())
-
-
-async def stop(process: asyncio.subprocess.Process) -> Finished:
-    """SIGTERM, as Heroku sends; the exit status and everything the process wrote."""
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        out, err = await asyncio.wait_for(process.communicate(), START_S)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise AssertionError(f"the process did not exit within {START_S}s of SIGTERM") from None
-    assert process.returncode is not None
-    return Finished(process.returncode, out.decode(), err.decode())
 
 
 # -- settings ----------------------------------------------------------------------
@@ -169,118 +96,86 @@ async def test_a_malformed_instance_id_says_what_it_must_be() -> None:
 # -- serving over HTTP -----------------------------------------------------------
 
 
-@dataclass
-class Served:
-    process: asyncio.subprocess.Process
-    base_url: str
-    http: httpx.AsyncClient
-    sim: Simulator
-    slack: FakeSlack
-    env: dict[str, str]
-
-
-async def wait_until_healthy(
-    process: asyncio.subprocess.Process, http: httpx.AsyncClient, url: str
-) -> httpx.Response:
-    """Poll ``url`` until it answers, the process dies, or START_S passes."""
-    deadline = time.monotonic() + START_S
-    while time.monotonic() < deadline:
-        if process.returncode is not None:
-            finished = await stop(process)
-            raise AssertionError(f"the bot exited with {finished.status}:\n{finished.stderr}")
-        try:
-            return await http.get(url)
-        except httpx.TransportError:
-            await asyncio.sleep(POLL_S)  # not listening yet: ask again shortly
-    raise AssertionError(f"{url} did not answer within {START_S}s")
-
-
-@asynccontextmanager
-async def served_bot() -> AsyncIterator[Served]:
-    """``python -m bot`` in HTTP mode on a free port, between a simulator and a fake Slack."""
-    async with Simulator() as sim, FakeSlack() as slack:
-        port = free_port()
-        env = bot_environment(sim, slack, PORT=str(port), MEMBERS_WRITERS=WRITER)
-        process = await start(env=env)
-        # trust_env=False: a proxy in the test's environment must not see loopback calls.
-        async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
-            served = Served(process, f"http://127.0.0.1:{port}", http, sim, slack, env)
-            try:
-                await wait_until_healthy(process, http, f"{served.base_url}/healthz")
-                yield served
-            finally:
-                if process.returncode is None:
-                    await stop(process)
-
-
 async def test_the_served_bot_answers_health_and_signed_commands_and_stops_on_sigterm() -> None:
     """/healthz is ok, a signed help is answered, an unsigned POST is 401, SIGTERM exits 0."""
-    async with served_bot() as bot:
-        health = await bot.http.get(f"{bot.base_url}/healthz")
+    async with (
+        Simulator() as sim,
+        FakeSlack() as slack,
+        bot_process(sim, slack, MEMBERS_WRITERS=WRITER) as bot,
+        # trust_env=False: a proxy in the test's environment must not see loopback calls.
+        httpx.AsyncClient(timeout=10, trust_env=False) as http,
+    ):
+        health = await http.get(f"{bot.base_url}/healthz")
         body = encode_command(
-            slash_command_body(text="help", user_id=WRITER, response_url=bot.slack.response_url())
+            slash_command_body(text="help", user_id=WRITER, response_url=slack.response_url())
         )
-        events = f"{bot.base_url}/slack/events"
-        signed = await bot.http.post(events, content=body, headers=sign(body, SIGNING_SECRET))
-        unsigned = await bot.http.post(
-            events, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        signed = await http.post(bot.events_url, content=body, headers=sign(body, SIGNING_SECRET))
+        unsigned = await http.post(
+            bot.events_url,
+            content=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
-        forged = await bot.http.post(events, content=body, headers=sign(body, "not-the-secret"))
-        finished = await stop(bot.process)
+        forged = await http.post(bot.events_url, content=body, headers=sign(body, "not-the-secret"))
+        bot.terminate()
+        status = await bot.exit_status()
 
     assert (200, {"ok": True}) == (health.status_code, health.json())
     assert 200 == signed.status_code
     assert "/members list" in text_of(signed.json())
     assert (401, 401) == (unsigned.status_code, forged.status_code)
-    assert 0 == finished.status
-    assert "Traceback" not in finished.stderr
-    assert [] == bot.sim.requests
+    assert 0 == status
+    assert "Traceback" not in bot.output
+    assert [] == sim.requests
 
 
 async def test_the_served_bot_replies_through_the_response_url_with_losants_answer() -> None:
     """A signed `list` reaches the simulator and the reply reaches the fake Slack's response_url."""
-    async with served_bot() as bot:
-        url = bot.slack.response_url()
+    async with (
+        Simulator() as sim,
+        FakeSlack() as slack,
+        bot_process(sim, slack, MEMBERS_WRITERS=WRITER) as bot,
+        httpx.AsyncClient(timeout=10, trust_env=False) as http,
+    ):
+        url = slack.response_url()
         body = encode_command(
             slash_command_body(text="list org=Acme", user_id=WRITER, response_url=url)
         )
-        ack = await bot.http.post(
-            f"{bot.base_url}/slack/events", content=body, headers=sign(body, SIGNING_SECRET)
-        )
-        [reply] = await bot.slack.wait_for_responses(1, url=url, timeout=START_S)
-        finished = await stop(bot.process)
+        ack = await http.post(bot.events_url, content=body, headers=sign(body, SIGNING_SECRET))
+        [reply] = await slack.wait_for_responses(1, url=url, timeout=START_S)
+        bot.terminate()
+        status = await bot.exit_status()
 
     assert 200 == ack.status_code
     assert "12 members" in text_of(reply.payload)
-    assert 0 == finished.status
+    assert 0 == status
     secrets = [bot.env[name] for name in ("SLACK_SIGNING_SECRET", "LOSANT_API_TOKEN")]
-    assert [] == [secret for secret in secrets if secret in finished.stdout + finished.stderr]
+    assert [] == [secret for secret in secrets if secret in bot.output]
 
 
 async def test_with_an_app_token_the_bot_serves_socket_mode_until_sigterm() -> None:
     """SLACK_APP_TOKEN set: the process connects over Socket Mode, acks help, and exits 0."""
-    async with Simulator() as sim, FakeSlack() as slack:
-        env = bot_environment(
+    async with (
+        Simulator() as sim,
+        FakeSlack() as slack,
+        bot_process(
             sim,
             slack,
+            ready="connected in Socket Mode",
             SLACK_APP_TOKEN=slack.app_token,
             SLACK_SIGNING_SECRET="",
             MEMBERS_WRITERS=WRITER,
-        )
-        process = await start(env=env)
-        try:
-            await slack.wait_for_socket(timeout=START_S)
-            command = slash_command_body(
-                text="help", user_id=WRITER, response_url=slack.response_url()
-            )
-            ack = await slack.send_slash_command(command, timeout=START_S)
-        finally:
-            finished = await stop(process)
+        ) as bot,
+    ):
+        await slack.wait_for_socket(timeout=START_S)
+        command = slash_command_body(text="help", user_id=WRITER, response_url=slack.response_url())
+        ack = await slack.send_slash_command(command, timeout=START_S)
+        bot.terminate()
+        status = await bot.exit_status()
 
     assert [slack.app_token] == [call.token for call in slack.calls_to("apps.connections.open")]
     assert "/members list" in text_of(ack)
-    assert 0 == finished.status
-    assert "Traceback" not in finished.stderr
+    assert 0 == status
+    assert "Traceback" not in bot.output
 
 
 # -- the simulator -----------------------------------------------------------------
@@ -292,12 +187,8 @@ async def test_the_simulator_subcommand_serves_its_seeded_instance() -> None:
     process = await start(
         "simulator", "--port", str(port), "--token", token, "--instance-id", INSTANCE_ID, env={}
     )
-    assert process.stdout is not None
     try:
-        lines = [
-            (await asyncio.wait_for(process.stdout.readline(), START_S)).decode().strip()
-            for _ in range(4)
-        ]
+        lines = await stdout_lines(process, 4)
         printed = dict(line.split("=", 1) for line in lines[1:])
         orgs_url = f"{printed['LOSANT_API_URL']}/instances/{printed['LOSANT_INSTANCE_ID']}/orgs"
         async with httpx.AsyncClient(timeout=10, trust_env=False) as http:

@@ -11,7 +11,6 @@ the budget matters), so a budget running out takes seconds, not the production 2
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from typing import Any
 
@@ -19,7 +18,7 @@ import pytest
 
 from bot.losant.simulator import Simulator
 from bot.losant.simulator.seed import ACME
-from tests.harness import Harness, running_bot, text_of
+from tests.harness import Harness, free_port, running_bot, text_of
 
 WORKING = "Working on it"
 UNAVAILABLE = "Losant is unavailable or slow right now."
@@ -214,19 +213,11 @@ async def test_every_connection_dropped_ends_in_unavailable() -> None:
         assert 2 <= len(member_reads(bot)) <= 10
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 async def test_refused_connections_end_in_unavailable_within_the_budget() -> None:
     """Nothing listening at LOSANT_API_URL: retried until the budget is spent, then a
     clear "unavailable" reply, well within the time a person waits."""
     async with running_bot(
-        LOSANT_API_URL=f"http://127.0.0.1:{closed_port()}", LOSANT_RETRY_BUDGET_S="1"
+        LOSANT_API_URL=f"http://127.0.0.1:{free_port()}", LOSANT_RETRY_BUDGET_S="1"
     ) as bot:
         started = time.perf_counter()
         sent = await bot.command("list org=Acme")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -28,6 +27,7 @@ from bot.losant.errors import (
 )
 from bot.losant.models import MemberPatch, MemberPostByEmail, MemberPostByUserId
 from bot.losant.simulator import Simulator
+from tests.harness import free_port
 
 READ_ONLY_TOKEN = "read-only-token"
 Connect = Callable[..., LosantClient]
@@ -74,14 +74,6 @@ def user_id(simulator: Simulator, org: str, email: str) -> str:
     member = simulator.state.find_member_by_email(org, email)
     assert member is not None, f"seed data has no member {email!r}"
     return member.user_id
-
-
-def unused_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # ---- every endpoint -----------------------------------------------------------------
@@ -279,7 +271,7 @@ async def test_writes_are_sent_once_and_may_have_applied(
 
 async def test_a_refused_connection_means_the_write_did_not_apply(connect: Connect) -> None:
     """Nobody listening: the write surely never reached Losant, so it may be sent again."""
-    client = connect(base_url=f"http://127.0.0.1:{unused_port()}")
+    client = connect(base_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(LosantUnavailable) as caught:
         await client.add_member("a" * 24, MemberPostByEmail(email="x@acme.io", role="view"))
     assert (False, None) == (caught.value.may_have_applied, caught.value.status)

@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-import sys
-
 import httpx
 import pytest
 
 from bot.losant.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 from bot.losant.simulator.cli import main
-
-START_TIMEOUT_S = 20.0
+from tests.process import start, stdout_lines, stop
 
 
 async def test_serves_until_sigterm() -> None:
     """The CLI prints URL, token and env lines, answers requests, and exits 0 on SIGTERM."""
-    code = "from bot.losant.simulator.cli import main; raise SystemExit(main())"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", code, "--port", "0", "--no-seed",
-        stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None
+    process = await start("simulator", "--port", "0", "--no-seed", env={})
     try:
-        lines = [
-            (await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT_S)).decode().strip()
-            for _ in range(4)
-        ]
+        lines = await stdout_lines(process, 4)
         env = dict(line.split("=", 1) for line in lines[1:])
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(trust_env=False) as client:
             response = await client.get(
                 f"{env['LOSANT_API_URL']}/instances/{DEFAULT_INSTANCE_ID}/orgs",
                 headers={"Authorization": f"Bearer {env['LOSANT_API_TOKEN']}"},
             )
     finally:
-        process.send_signal(signal.SIGTERM)
-        status = await asyncio.wait_for(process.wait(), START_TIMEOUT_S)
+        status = (await stop(process)).status
     assert lines[0].startswith(f"Losant simulator on {env['LOSANT_API_URL']}  token=")
     assert (DEFAULT_TOKEN, DEFAULT_INSTANCE_ID) == (
         env["LOSANT_API_TOKEN"],
