@@ -40,6 +40,11 @@ def _grants(level: Level | None, need: Level | None) -> bool:
     return need is None or level == "write" or level == need
 
 
+def subcommands_for(level: Level | None) -> tuple[Subcommand, ...]:
+    """What someone with ``level`` may run, in the grammar's order: what help offers."""
+    return tuple(s for s in SUBCOMMANDS if _grants(level, need_for(s)))
+
+
 @dataclass(frozen=True)
 class Decision:
     """Whether to go ahead; ``reason`` says why not, for the reply and the audit log.
@@ -181,8 +186,7 @@ class AccessPolicy:
 
     async def allowed_subcommands(self, user_id: str) -> frozenset[Subcommand]:
         """What help offers: only what the caller may run."""
-        level = await self.level(user_id)
-        return frozenset(s for s in SUBCOMMANDS if _grants(level, need_for(s)))
+        return frozenset(subcommands_for(await self.level(user_id)))
 
     def _channel_refusal(self, channel_id: str) -> Decision | None:
         if self._channels and channel_id not in self._channels:

@@ -14,11 +14,9 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.access import Decision, need_for
+from bot.access import Decision, need_for, subcommands_for
 from bot.audit import AuditEvent, org_as_named
 from bot.commands import (
-    READ_SUBCOMMANDS,
-    SUBCOMMANDS,
     WRITE_SUBCOMMANDS,
     Command,
     HelpCommand,
@@ -96,10 +94,7 @@ def _answer_without_losant(command: Command, decision: Decision, user: str, deps
             channels=decision.channels,
             transient=decision.transient,
         )
-    allowed = {
-        "write": SUBCOMMANDS,
-        "read": tuple(s for s in SUBCOMMANDS if s in READ_SUBCOMMANDS),
-    }.get(decision.level or "", ("help",))
+    allowed = subcommands_for(decision.level)
     return render_help(allowed, USAGE, default_org=deps.default_org)
 
 
