@@ -61,7 +61,9 @@ async def handle_command(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> Non
         )
         if decision is not None and (not decision.allowed or isinstance(command, HelpCommand)):
             await ack(**_answer_without_losant(command, decision, user, deps).to_dict())
-            await _audit_refusal(command, decision, user, channel, deps)
+            refusal = _refusal(command, decision, user, channel)
+            if refusal is not None:
+                await deps.auditor.record(refusal)
             return
         # Deciding may need Slack (a user group's members), and the rest needs Losant:
         # never hold the ack for either.
@@ -78,8 +80,9 @@ async def _finish(
             user_id=user, channel_id=channel, subcommand=command.subcommand
         )
         if not decision.allowed or isinstance(command, HelpCommand):
-            await _audit_refusal(command, decision, user, channel, deps)
-            return outcome.Outcome(_answer_without_losant(command, decision, user, deps), None)
+            reply = _answer_without_losant(command, decision, user, deps)
+            # Recorded by deliver() once the reply is out, as for every outcome.
+            return outcome.Outcome(reply, _refusal(command, decision, user, channel))
     return await _run(command, user, channel, deps)
 
 
@@ -98,22 +101,19 @@ def _answer_without_losant(command: Command, decision: Decision, user: str, deps
     return render_help(allowed, USAGE, default_org=deps.default_org)
 
 
-async def _audit_refusal(
-    command: Command, decision: Decision, user: str, channel: str, deps: Deps
-) -> None:
+def _refusal(command: Command, decision: Decision, user: str, channel: str) -> AuditEvent | None:
+    """The audit event for a refused command; None when it was not refused."""
     if decision.allowed:
-        return
-    await deps.auditor.record(
-        AuditEvent(
-            actor=user,
-            channel=channel,
-            subcommand=command.subcommand,
-            decision="refused",
-            **org_as_named(org_of(command)),
-            target=target_of(command),
-            role=role_of(command),
-            reason=decision.reason,
-        )
+        return None
+    return AuditEvent(
+        actor=user,
+        channel=channel,
+        subcommand=command.subcommand,
+        decision="refused",
+        **org_as_named(org_of(command)),
+        target=target_of(command),
+        role=role_of(command),
+        reason=decision.reason,
     )
 
 
