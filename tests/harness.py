@@ -26,6 +26,7 @@ from bot.config import Settings, load_settings
 from bot.fakes import FakeSlack
 from bot.loopback import listen
 from bot.losant.simulator import Simulator
+from bot.losant.simulator.seed import ACME
 from bot.runtime import Runtime
 from handlers.views import Reply, check_limits
 from tests.fakes.signing import (
@@ -145,6 +146,18 @@ class Harness:
     async def settle(self, wait_s: float = 10.0) -> None:
         """Wait until the bot has finished every request it has started."""
         assert await self.runtime.inflight.drain(wait_s), "the bot did not finish in time"
+
+
+def org_id(sim: Simulator, name: str = ACME) -> str:
+    """The ID of the seeded org called ``name`` (Acme unless said otherwise)."""
+    org = sim.state.find_org_by_name(name)
+    assert org is not None, f"the simulator has no org named {name!r}"
+    return org.id
+
+
+def acme_id(sim: Simulator) -> str:
+    """The ID of the seeded Acme org, which most tests use."""
+    return org_id(sim)
 
 
 def find_button(message: Mapping[str, Any], action_id: str) -> dict[str, Any]:

@@ -11,11 +11,7 @@ import time
 import pytest
 
 from bot.losant.simulator.seed import ACME, GLOBEX, UMBRELLA
-from tests.harness import GROUP_MEMBER, READER, STRANGER, WRITER, running_bot, text_of
-
-
-def acme_id(sim) -> str:  # type: ignore[no-untyped-def]
-    return sim.state.find_org_by_name(ACME).id
+from tests.harness import GROUP_MEMBER, READER, STRANGER, WRITER, acme_id, running_bot, text_of
 
 
 async def test_help_is_answered_in_the_ack_without_calling_losant() -> None:

@@ -16,21 +16,13 @@ from typing import Any
 
 import pytest
 
-from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
-from tests.harness import Harness, free_port, running_bot, text_of
+from tests.harness import Harness, acme_id, free_port, running_bot, text_of
 
 WORKING = "Working on it"
 UNAVAILABLE = "Losant is unavailable or slow right now."
 BUSY = "Losant is busy and asked the bot to slow down."
 UNREADABLE = "Losant sent an answer the bot could not read."
 MEMBERS = r"/members$"
-
-
-def acme_id(sim: Simulator) -> str:
-    org = sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
 
 
 def member_reads(bot: Harness) -> list[int | None]:

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
-from tests.harness import Harness, audit_lines, running_bot, text_of
+from tests.harness import Harness, acme_id, audit_lines, running_bot, text_of
 
 NEW = "new.person@acme.io"
 ADA = "ada@acme.io"  # an editor in Acme
@@ -41,12 +40,6 @@ LOST_ANSWERS = {
 @pytest.fixture(autouse=True)
 def _capture_audit(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="bot.audit")
-
-
-def acme_id(sim: Simulator) -> str:
-    org = sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
 
 
 def role_in_acme(sim: Simulator, email: str) -> str | None:

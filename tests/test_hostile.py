@@ -40,8 +40,6 @@ from bot.commands import (
 from bot.errors import MemberNotFound, OrgNotFound
 from bot.losant.errors import LosantBadRequest, LosantNotFound
 from bot.losant.models import Member, Org
-from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
 from bot.results import ConfirmationNeeded, MemberPage, OrgPage
 from handlers.paging import MemberPageState, encode
 from handlers.parser import MAX_TEXT_LENGTH, USAGE, parse
@@ -67,6 +65,7 @@ from tests.harness import (
     STRANGER,
     WRITER,
     Harness,
+    acme_id,
     find_button,
     limit_problems,
     running_bot,
@@ -200,12 +199,6 @@ async def test_no_command_text_crashes_the_running_bot(bot: Harness, text: str) 
 
 
 INJECTIONS = ["<!channel>", "<https://evil.example|click me>", "<@U0BOSS|boss>"]
-
-
-def acme_id(sim: Simulator) -> str:
-    org = sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
 
 
 async def everything_shown(bot: Harness, *texts: str) -> list[str]:

@@ -23,21 +23,14 @@ from bot.fakes import FakeSlack
 from bot.losant.client import LosantClient
 from bot.losant.errors import LosantUnavailable
 from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
 from tests.fakes.signing import encode_command, sign, slash_command_body
-from tests.harness import SIGNING_SECRET, WRITER, running_bot, text_of
+from tests.harness import SIGNING_SECRET, WRITER, acme_id, running_bot, text_of
 from tests.process import bot_process
 
 PRODUCTION_TIMEOUTS = {"LOSANT_TIMEOUT_S": "10", "LOSANT_RETRY_BUDGET_S": "20"}
 SLACK_ACK_LIMIT_S = 3.0
 BURST = 200
 BURST_ANSWERED_S = 10.0
-
-
-def acme_id(sim: Simulator) -> str:
-    org = sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
 
 
 def loader(n: int) -> str:
