@@ -70,10 +70,6 @@ class Lookup:
         self._resolve_email = resolve_email
         self._orgs = orgs if orgs is not None else OrgCache()
 
-    def cached_org(self, org_id: str) -> Org | None:
-        """The org with this ID if it was fetched in the last ``ORG_CACHE_S`` seconds."""
-        return self._orgs.get(org_id)
-
     async def org(self, ref: OrgRef) -> Org | AmbiguousOrg:
         """The one org ``ref`` names, or every org sharing that name."""
         if ref.is_id:

@@ -23,7 +23,6 @@ from bot.commands import (
     RemoveCommand,
     RoleCommand,
     ShowCommand,
-    Subcommand,
 )
 from bot.errors import MemberNotFound
 from bot.lookup import EmailResolver, Lookup, OrgCache
@@ -39,7 +38,7 @@ from bot.results import (
     OrgPage,
     Result,
 )
-from bot.signing import PendingChange, is_sealable_target, seal
+from bot.signing import Op, PendingChange, is_sealable_target, seal
 from bot.writes import Writes
 
 
@@ -104,13 +103,10 @@ class Operations:
         """The members matching ``query``; the org and the list are fetched together by ID."""
         org: Org | AmbiguousOrg
         if query.org.is_id:
-            cached = self._lookup.cached_org(query.org.value)
-            if cached is not None:
-                org, listing = cached, await self._list(cached.id, query)
-            else:
-                org, listing = await asyncio.gather(
-                    self._lookup.org(query.org), self._list(query.org.value, query)
-                )
+            # A cached org costs no call; otherwise both calls go out at once.
+            org, listing = await asyncio.gather(
+                self._lookup.org(query.org), self._list(query.org.value, query)
+            )
         else:
             org = await self._lookup.org(query.org)
             if isinstance(org, AmbiguousOrg):
@@ -175,7 +171,7 @@ class Operations:
     def _confirmation(
         self,
         org: Org,
-        op: Subcommand,
+        op: Op,
         target: str,
         member: Member | None,
         role: Role | None,
@@ -184,7 +180,7 @@ class Operations:
     ) -> ConfirmationNeeded:
         expires_at = int(self._clock()) + self._ttl
         change = PendingChange(
-            op=op,  # type: ignore[arg-type]  # only add/role/remove reach here
+            op=op,
             org_id=org.id,
             target=target,
             role=role,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.audit import AuditEvent, org_as_named
 from bot.errors import BotError
 from bot.losant.errors import LosantError
-from bot.losant.models import Member, Role
+from bot.losant.models import Role
 from bot.results import (
     MemberAdded,
     MemberRemoved,
@@ -40,11 +40,11 @@ def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
     match result:
         case MemberAdded():
             already = result.outcome == "already_member"
-            target, role, previous = _label(result.member), result.member.role, None
+            target, role, previous = result.member.key, result.member.role, None
             op = "add"
         case RoleChanged():
             already = result.outcome == "unchanged"
-            target, role, previous = _label(result.member), result.member.role, result.previous_role
+            target, role, previous = result.member.key, result.member.role, result.previous_role
             op = "role"
         case MemberRemoved():
             already = result.outcome == "already_removed"
@@ -78,10 +78,6 @@ def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
         losant_status=None if already else 200,
         already=already,
     )
-
-
-def _label(member: Member) -> str:
-    return member.email or member.user_id
 
 
 def for_error(

@@ -87,6 +87,11 @@ class Member(_Response):
     sso_linked: bool | None = None
 
     @property
+    def key(self) -> str:
+        """How people name this member: the email, or the user ID when Losant gave none."""
+        return self.email or self.user_id
+
+    @property
     def name(self) -> str:
         """The member's full name, or an empty string when Losant gave none."""
         return " ".join(p for p in (self.first_name, self.last_name) if p).strip()

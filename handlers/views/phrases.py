@@ -33,7 +33,7 @@ def target_label(target: str) -> str:
 
 def member_key(member: Member) -> str:
     """What to type after ``user=`` to name this member again."""
-    return member.email or member.user_id
+    return member.key
 
 
 def org_label(org: Org) -> str:
