@@ -4,8 +4,9 @@ A POST, PATCH or DELETE that times out, gets a 5xx or loses its connection may
 or may not have happened. Each write here reads the member back to find out: if
 the change is in place it is reported done; if it surely is not, the write is sent
 once more; if the read-back fails too, the result is ``WriteUnknown`` with what to
-check. Each write also reads first, so a replayed or double-clicked confirmation
-finds the change already in place and sends nothing.
+check. Every write starts from a member read just before it (by ``add`` itself, or
+by the caller for ``set_role`` and ``remove``), so a replayed or double-clicked
+confirmation finds the change already in place and sends nothing.
 """
 
 from __future__ import annotations
@@ -71,11 +72,9 @@ class Writes:
         return MemberAdded(org=org, member=member, outcome="added", verified_after_error=verified)
 
     async def set_role(self, org: Org, member: Member, role: Role) -> RoleChanged | WriteUnknown:
-        current = await self._refresh(org, member)
-        if current is None:
-            raise LosantNotFound("Member was not found", status=404, error_type="NotFound")
-        if current.role == role:
-            return RoleChanged(org=org, member=current, previous_role=role, outcome="unchanged")
+        """Give ``member`` (as the caller has just read them) ``role``, unless they have it."""
+        if member.role == role:
+            return RoleChanged(org=org, member=member, previous_role=role, outcome="unchanged")
 
         async def landed() -> Member | None:
             now = await self._refresh(org, member)
@@ -87,39 +86,35 @@ class Writes:
                 lambda: self._losant.update_member(org.id, member.user_id, patch), landed
             )
         except _Unknown as exc:
-            return self._unknown(org, "role", _label(member), role, exc)
+            return self._unknown(org, "role", member.key, role, exc)
         return RoleChanged(
             org=org,
-            member=_with_known_fields(updated, current),
-            previous_role=current.role,
+            member=_with_known_fields(updated, member),
+            previous_role=member.role,
             outcome="changed",
             verified_after_error=verified,
         )
 
     async def remove(self, org: Org, member: Member) -> MemberRemoved | WriteUnknown:
-        current = await self._refresh(org, member)
-        if current is None:
-            return MemberRemoved(
-                org=org, target=_label(member), member=member, outcome="already_removed"
-            )
+        """Remove ``member`` (as the caller has just read them) from ``org``."""
 
         async def landed() -> Member | None:
             gone = await self._refresh(org, member) is None
-            return current if gone else None
+            return member if gone else None
 
         try:
             _, verified = await self._verified(lambda: self._removed(org, member), landed)
         except LosantNotFound:
             # Gone between our read and our DELETE: a double click, or another admin.
             return MemberRemoved(
-                org=org, target=_label(current), member=current, outcome="already_removed"
+                org=org, target=member.key, member=member, outcome="already_removed"
             )
         except _Unknown as exc:
-            return self._unknown(org, "remove", _label(member), None, exc)
+            return self._unknown(org, "remove", member.key, None, exc)
         return MemberRemoved(
             org=org,
-            target=_label(current),
-            member=current,
+            target=member.key,
+            member=member,
             outcome="removed",
             verified_after_error=verified,
         )
@@ -192,10 +187,6 @@ def _said(error: LosantError) -> str:
     if error.status is None:
         return error.message  # e.g. "Losant did not answer in time (ReadTimeout)"
     return f"Losant answered {error.status} “{error.message}”"
-
-
-def _label(member: Member) -> str:
-    return member.email or member.user_id
 
 
 def _with_known_fields(updated: Member, before: Member) -> Member:

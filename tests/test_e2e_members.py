@@ -278,3 +278,18 @@ async def test_help_lists_only_what_the_caller_may_run(
         listed = re.findall(r"^• `/members (\w+)", text_of(reply), flags=re.MULTILINE)
         assert offered.split(", ") == listed
         assert [] == bot.sim.requests
+
+
+async def test_a_role_change_reads_the_member_once_then_writes_once() -> None:
+    """The read that finds the member is also the read-first before the PATCH: Losant
+    sees one read of the member and one write, nothing twice."""
+    async with running_bot() as bot:
+        await bot.reply(await bot.command("role org=Acme user=ada@acme.io role=view"))
+        member_calls = [
+            (r.method, r.path[r.path.index("/members") + 1 :])
+            for r in bot.sim.requests
+            if "/members" in r.path
+        ]
+        ada = bot.sim.state.find_member_by_email(org_id(bot), "ada@acme.io")
+        assert ada is not None
+        assert [("GET", "members"), ("PATCH", f"members/{ada.user_id}")] == member_calls

@@ -68,9 +68,11 @@ async def remove_ada(bot: Harness) -> dict[str, Any]:
     return await bot.reply(await bot.click(card, "members_confirm"))
 
 
-def fail_reads_after_the_first(bot: Harness, path: str) -> None:
-    """Let the read before the write through, then fail every read (the read-back)."""
-    bot.sim.faults.add(method="GET", path=path, times=1)  # a rule that changes nothing
+def fail_reads(bot: Harness, path: str, *, after: int = 0) -> None:
+    """Let ``after`` reads of ``path`` through (the read before the write), then fail
+    every one (the read-back after a lost write)."""
+    if after:
+        bot.sim.faults.add(method="GET", path=path, times=after)  # a rule that changes nothing
     bot.sim.faults.add(method="GET", path=path, status=503, times=None)
 
 
@@ -172,7 +174,7 @@ async def test_add_whose_read_back_fails_too_is_unknown_with_what_to_check(
     """POST answered 503 and every read afterwards fails: the reply says the outcome is
     unknown and how to check, the POST is not sent again, and the audit says "unknown"."""
     async with running_bot(LOSANT_RETRY_BUDGET_S="1") as bot:
-        fail_reads_after_the_first(bot, MEMBERS)
+        fail_reads(bot, MEMBERS, after=1)
         bot.sim.faults.add(method="POST", path=MEMBERS, status=503, after_handling=landed)
         reply = await add_new_person(bot)
         text = text_of(reply)
@@ -231,7 +233,7 @@ async def test_role_change_whose_read_back_fails_is_unknown(
 ) -> None:
     """A PATCH that timed out and a read-back that fails: "unknown", with what to check."""
     async with running_bot(LOSANT_TIMEOUT_S="1", LOSANT_RETRY_BUDGET_S="1") as bot:
-        fail_reads_after_the_first(bot, ONE_MEMBER)
+        fail_reads(bot, ONE_MEMBER)
         bot.sim.faults.add(method="PATCH", delay_s=3.0, after_handling=True)
         reply = await bot.reply(await bot.command(f"role org=Acme user={ADA} role=view"))
         text = text_of(reply)
@@ -290,7 +292,7 @@ async def test_confirmed_remove_whose_read_back_fails_is_unknown(
     async with running_bot(LOSANT_RETRY_BUDGET_S="1") as bot:
         bot.sim.faults.add(method="DELETE", drop=True, after_handling=True)
         card = await bot.reply(await bot.command(f"remove org=Acme user={ADA}"))
-        fail_reads_after_the_first(bot, ONE_MEMBER)
+        fail_reads(bot, ONE_MEMBER)
         reply = await bot.reply(await bot.click(card, "members_confirm"))
         text = text_of(reply)
         assert role_in_acme(bot.sim, ADA) is None
