@@ -26,7 +26,7 @@ from pathlib import Path
 import aiohttp
 
 from benchmarks.slack_side import BOT_TOKEN, SIGNING_SECRET, USER
-from bot.losant.simulator import Simulator
+from bot.sandbox.simulator import Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 20.0
@@ -48,7 +48,7 @@ BOT = Program(("-m", "bot"))
 BARE_BOLT = Program(("-m", "benchmarks.bare_bolt"))
 MINIMAL = Program(("-m", "benchmarks.minimal"))
 # The floor again, making two Losant calls (org and members): what a member list costs
-# the bot when the org is not in its cache yet (bot.lookup.OrgCache).
+# the bot when the org is not in its cache yet (bot.usecases.lookup.OrgCache).
 MINIMAL_TWO_CALLS = Program(("-m", "benchmarks.minimal"), {"BENCH_CALLS": "2"})
 
 

@@ -22,8 +22,8 @@ from typing import Any
 from benchmarks import harness
 from benchmarks.report import Row
 from benchmarks.stats import Runs
-from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
+from bot.sandbox.simulator import Simulator
+from bot.sandbox.simulator.seed import ACME
 
 CALLS = 500
 IN_FLIGHT = 20
@@ -34,7 +34,7 @@ MAX_CONNECTIONS = 20
 
 
 async def _ours(url: str, token: str, instance: str, org: str, calls: int) -> None:
-    from bot.losant.client import LosantClient
+    from bot.edges.losant.client import LosantClient
 
     left = calls
     async with LosantClient.create(base_url=url, token=token, instance_id=instance) as client:

@@ -4,7 +4,7 @@ Written with the bot's own libraries: an aiohttp handler verifies the Slack
 signature with slack_sdk's ``SignatureVerifier`` and acks at once; a task then makes
 one httpx GET to Losant (the members of ``BENCH_ORG_ID``) and posts one fixed message
 to the command's response_url, both through the bot's own httpx transport
-(``bot.losant.transport``), so the floor is not slowed by a transport the bot does
+(``bot.edges.losant.transport``), so the floor is not slowed by a transport the bot does
 not use. No framework, no parsing beyond the form, no access check, no models, no
 rendering: the bot's gap to this is what those cost. With ``BENCH_CALLS=2`` it also
 fetches the org, as the bot must for the list's header (its name): the floor for the
@@ -21,7 +21,7 @@ import httpx
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
-from bot.losant.transport import AiohttpTransport
+from bot.edges.losant.transport import AiohttpTransport
 
 REPLY = {"text": "minimal pipeline: members listed", "response_type": "ephemeral"}
 LEAN = {"_links": "false", "_embedded": "false", "_actions": "false"}  # as the bot asks

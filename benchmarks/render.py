@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 from benchmarks.report import Row
 from benchmarks.stats import Runs
-from bot.commands import ListCommand, OrgRef
-from bot.losant.models import MemberList, Org
-from bot.results import MemberPage
+from bot.edges.losant.models import MemberList, Org
+from bot.usecases.commands import ListCommand, OrgRef
+from bot.usecases.results import MemberPage
 from handlers.views import render_result
 
 MEMBERS = 10_000

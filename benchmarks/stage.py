@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from benchmarks import harness
 from benchmarks.minimal import REPLY
 from benchmarks.slack_side import Commander, SlackSide
-from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
+from bot.sandbox.simulator import Simulator
+from bot.sandbox.simulator.seed import ACME
 
 PROGRAMS = {
     "bot": harness.BOT,

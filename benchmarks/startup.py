@@ -20,7 +20,7 @@ from benchmarks import harness
 from benchmarks.report import Row
 from benchmarks.slack_side import SlackSide
 from benchmarks.stats import Runs
-from bot.losant.simulator import Simulator
+from bot.sandbox.simulator import Simulator
 
 RUNS = 5
 TARGET_S = 1.5

@@ -16,11 +16,11 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 0
     if command == "simulator":
-        from bot.losant.simulator.cli import main as simulator_main
+        from bot.sandbox.simulator.cli import main as simulator_main
 
         return simulator_main(args[1:])
     if command == "console":
-        from bot.console.cli import main as console_main
+        from bot.sandbox.console.cli import main as console_main
 
         return console_main(args[1:])
     if command != "serve":
@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve() -> int:
-    from bot import logs
     from bot.config import SettingsError, load_settings
-    from bot.serve import serve_http, serve_socket_mode
+    from bot.serving import logs
+    from bot.serving.serve import serve_http, serve_socket_mode
 
     try:
         settings = load_settings()

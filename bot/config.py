@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, HttpUrl, PrivateAtt
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from bot.losant.models import is_object_id
+from bot.edges.losant.models import is_object_id
 
 Mode = Literal["serve", "console"]
 

@@ -2,7 +2,7 @@
 
 Slack reads ``<…>`` in mrkdwn as mentions, broadcasts and links, so any text that
 came from a person or from Losant must be made inert before it is shown. The
-replies (``handlers.views``) and the audit channel message (``bot.audit``) both need
+replies (``handlers.views``) and the audit channel message (``bot.usecases.audit``) both need
 it, and the bot must not depend on the handlers, so the rule lives here, once.
 """
 

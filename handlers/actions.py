@@ -13,12 +13,12 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.audit import AuditEvent
-from bot.commands import Subcommand
-from bot.errors import BotError
-from bot.logs import request_id_var
-from bot.losant.errors import LosantError
-from bot.signing import ExpiredValue, InvalidConfirmation, PendingChange, unseal
+from bot.edges.losant.errors import LosantError
+from bot.serving.logs import request_id_var
+from bot.usecases.audit import AuditEvent
+from bot.usecases.commands import Subcommand
+from bot.usecases.errors import BotError
+from bot.usecases.sealed import ExpiredValue, InvalidConfirmation, PendingChange, unseal
 from handlers import outcome
 from handlers.delivery import deliver
 from handlers.deps import Deps

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bot.commands import MemberRef, OrgRef, Subcommand, UsageError
-from bot.losant.models import ROLES, Role, is_email, is_object_id
+from bot.edges.losant.models import ROLES, Role, is_email, is_object_id
+from bot.usecases.commands import MemberRef, OrgRef, Subcommand, UsageError
 from handlers.tokenize import Token, echo
 
 _Word = TypeVar("_Word", bound=str)

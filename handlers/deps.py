@@ -1,4 +1,4 @@
-"""What the Slack listeners need, passed in once by ``bot.app.create_app``.
+"""What the Slack listeners need, passed in once by ``bot.serving.app.create_app``.
 
 Listeners get their collaborators from here instead of from globals, so tests
 build the real app with fakes at the edges (simulator, fake Slack) and nothing is
@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.access import AccessPolicy
-from bot.audit import Auditor
-from bot.inflight import InFlight
-from bot.operations import Operations
-from bot.respond import Responder
+from bot.edges.slack.responder import Responder
+from bot.serving.inflight import InFlight
+from bot.usecases.access import AccessPolicy
+from bot.usecases.audit import Auditor
+from bot.usecases.operations import Operations
 
 
 @dataclass(frozen=True)

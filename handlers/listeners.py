@@ -1,7 +1,7 @@
 """Wiring the Slack listeners into a Bolt app: the ``/members`` command and its buttons.
 
 The listeners stay thin: each hands the work to ``handlers.members`` or
-``handlers.actions``, which in turn use ``bot.operations`` and the pure parser and views.
+``handlers.actions``, which in turn use ``bot.usecases.operations`` and the pure parser and views.
 """
 
 from __future__ import annotations

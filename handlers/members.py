@@ -14,9 +14,11 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.access import Decision, need_for, subcommands_for
-from bot.audit import AuditEvent, org_as_named
-from bot.commands import (
+from bot.edges.losant.errors import LosantError
+from bot.serving.logs import request_id_var
+from bot.usecases.access import Decision, need_for, subcommands_for
+from bot.usecases.audit import AuditEvent, org_as_named
+from bot.usecases.commands import (
     WRITE_SUBCOMMANDS,
     Command,
     HelpCommand,
@@ -24,9 +26,7 @@ from bot.commands import (
     role_of,
     target_of,
 )
-from bot.errors import BotError
-from bot.logs import request_id_var
-from bot.losant.errors import LosantError
+from bot.usecases.errors import BotError
 from handlers import outcome
 from handlers.delivery import deliver
 from handlers.deps import Deps

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.audit import AuditEvent, org_as_named
-from bot.errors import BotError
-from bot.losant.errors import LosantError
-from bot.losant.models import Role
-from bot.results import (
+from bot.edges.losant.errors import LosantError
+from bot.edges.losant.models import Role
+from bot.usecases.audit import AuditEvent, org_as_named
+from bot.usecases.errors import BotError
+from bot.usecases.results import (
     MemberAdded,
     MemberRemoved,
     Result,

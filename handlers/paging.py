@@ -15,7 +15,7 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from bot.losant.models import MemberField, ObjectId, SortDirection
+from bot.edges.losant.models import MemberField, ObjectId, SortDirection
 
 PAGE_SIZE = 20
 MAX_VALUE = 2000  # Slack's limit on a button value

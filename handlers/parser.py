@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from bot.commands import (
+from bot.edges.losant.models import ROLES, MemberField, SortDirection
+from bot.usecases.commands import (
     SUBCOMMANDS,
     AddCommand,
     Command,
@@ -26,7 +27,6 @@ from bot.commands import (
     Subcommand,
     UsageError,
 )
-from bot.losant.models import ROLES, MemberField, SortDirection
 from handlers.arguments import MEMBER_FORMS, Arguments, closest, did_you_mean
 from handlers.tokenize import Token, echo, tokenize
 

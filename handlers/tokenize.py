@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands import UsageError
+from bot.usecases.commands import UsageError
 from handlers.slack_text import MARKUP, markup_as_text, mentioned_user, unescape
 
 _DOUBLE_QUOTES = frozenset('"\u201c\u201d')  # straight, left and right double

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.losant.simulator import Simulator
+from bot.sandbox.simulator import Simulator
 
 
 @pytest.fixture

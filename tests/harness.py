@@ -21,13 +21,13 @@ import pytest
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
-from bot.app import web_app
 from bot.config import Settings, load_settings
-from bot.fakes import FakeSlack
-from bot.loopback import listen
-from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
-from bot.runtime import Runtime
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.loopback import listen
+from bot.sandbox.simulator import Simulator
+from bot.sandbox.simulator.seed import ACME
+from bot.serving.app import web_app
+from bot.serving.runtime import Runtime
 from handlers.views import Reply, check_limits
 from tests.fakes.signing import (
     block_action_body,

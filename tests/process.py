@@ -24,9 +24,9 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.fakes import FakeSlack
-from bot.fakes.arrivals import Arrivals
-from bot.losant.simulator import Simulator
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.fake_slack.arrivals import Arrivals
+from bot.sandbox.simulator import Simulator
 from tests.harness import bot_environment, free_port
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,8 +7,15 @@ from collections.abc import Collection
 
 import pytest
 
-from bot.access import AccessPolicy, Decision, GroupDirectory, GroupLookupError, Level, need_for
-from bot.commands import SUBCOMMANDS, Subcommand
+from bot.usecases.access import (
+    AccessPolicy,
+    Decision,
+    GroupDirectory,
+    GroupLookupError,
+    Level,
+    need_for,
+)
+from bot.usecases.commands import SUBCOMMANDS, Subcommand
 
 WRITER, READER = "UWRITER", "UREADER"
 GROUP_WRITER, GROUP_READER, STRANGER = "UGWRITER", "UGREADER", "USTRANGER"

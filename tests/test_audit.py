@@ -1,4 +1,4 @@
-"""The audit channel's sentence (bot.audit.describe) for each decision, and its escaping."""
+"""The audit channel's sentence (`describe`) for each decision, and its escaping."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.audit import AuditEvent, describe, org_as_named
+from bot.usecases.audit import AuditEvent, describe, org_as_named
 
 ORG_ID = "5f0c0ffee0c0ffee0c0ffee0"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.console.render import Button, buttons, mrkdwn_to_text, to_text
+from bot.sandbox.console.render import Button, buttons, mrkdwn_to_text, to_text
 
 
 def section(text: str, *, fields: list[str] | None = None) -> dict[str, Any]:

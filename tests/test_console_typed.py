@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.console.render import Button
-from bot.console.typed import as_slack_sends, pick_button
+from bot.sandbox.console.render import Button
+from bot.sandbox.console.typed import as_slack_sends, pick_button
 
 PEOPLE = {
     "U0BO": ("bo@acme.io", "bo"),

@@ -26,17 +26,17 @@ from jsonschema import Draft7Validator
 from pydantic import BaseModel
 from referencing.exceptions import Unresolvable
 
-from bot.app import EVENTS_PATH
-from bot.losant.models import (
+from bot.edges.losant.models import (
     ROLES,
     MemberPatch,
     MemberPostByEmail,
     MemberPostByUserId,
     ResourceRoleGrant,
 )
-from bot.losant.simulator import Simulator, SimulatorError
-from bot.losant.simulator.seed import ACME
-from bot.losant.simulator.validation import parse_member_patch, parse_member_post
+from bot.sandbox.simulator import Simulator, SimulatorError
+from bot.sandbox.simulator.seed import ACME
+from bot.sandbox.simulator.validation import parse_member_patch, parse_member_post
+from bot.serving.app import EVENTS_PATH
 from tests.harness import running_bot
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """End to end: the audit trail of changes and refusals (DESIGN §4).
 
 Every change and every refused attempt leaves exactly one structured log line (logger
-``bot.audit``) with the promised keys and, when ``MEMBERS_AUDIT_CHANNEL`` is set,
+``bot.usecases.audit``) with the promised keys and, when ``MEMBERS_AUDIT_CHANNEL`` is set,
 exactly one message in that channel saying who did what to whom, where, and how it
 ended. Usage errors and plain reads leave nothing; a broken audit channel never
 breaks the reply.
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.losant.simulator.seed import ACME, GLOBEX, RND
+from bot.sandbox.simulator.seed import ACME, GLOBEX, RND
 from tests.harness import (
     AUDIT_KEYS,
     READER,

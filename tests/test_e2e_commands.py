@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.losant.simulator.seed import ACME, GLOBEX, UMBRELLA
+from bot.sandbox.simulator.seed import ACME, GLOBEX, UMBRELLA
 from tests.harness import GROUP_MEMBER, READER, STRANGER, WRITER, acme_id, running_bot, text_of
 
 

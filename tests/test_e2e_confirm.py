@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.losant.simulator.seed import ACME
+from bot.sandbox.simulator.seed import ACME
 from tests.harness import (
     GROUP,
     GROUP_MEMBER,

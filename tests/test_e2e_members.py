@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.losant.simulator.seed import ACME, INITECH
+from bot.sandbox.simulator.seed import ACME, INITECH
 from tests.harness import (
     GROUP_MEMBER,
     READER,

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.commands import ListCommand, OrgRef
-from bot.losant.simulator.seed import GLOBEX, GLOBEX_SIZE
-from bot.results import MemberPage
+from bot.sandbox.simulator.seed import GLOBEX, GLOBEX_SIZE
+from bot.usecases.commands import ListCommand, OrgRef
+from bot.usecases.results import MemberPage
 from handlers.views import escape, render_result
 from tests.harness import (
     GROUP_MEMBER,

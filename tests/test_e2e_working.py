@@ -6,7 +6,7 @@ change both leave the person waiting after the ack; each gets the note first.
 
 from __future__ import annotations
 
-from bot.losant.simulator.seed import ACME
+from bot.sandbox.simulator.seed import ACME
 from tests.harness import GROUP_MEMBER, WRITER, running_bot, text_of
 
 WORKING = "Working on it"

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.fakes import FakeSlack
-from bot.losant.simulator import Simulator
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.simulator import Simulator
 from tests.fakes.signing import encode_command, sign, slash_command_body
 from tests.harness import SIGNING_SECRET, WRITER, free_port, text_of
 from tests.process import START_S, bot_process, run, start, stdout_lines, stop

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.fakes import ApiCall, FakeSlack, ResponsePost
+from bot.sandbox.fake_slack import ApiCall, FakeSlack, ResponsePost
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"

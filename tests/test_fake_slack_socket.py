@@ -18,7 +18,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.fakes import FakeSlack
+from bot.sandbox.fake_slack import FakeSlack
 from tests.fakes.signing import block_action_body, slash_command_body
 
 BOT_TOKEN = "xoxb-test"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.losant.simulator import Simulator
+from bot.sandbox.simulator import Simulator
 from tests.harness import Harness, acme_id, audit_lines, running_bot, text_of
 
 NEW = "new.person@acme.io"

@@ -26,7 +26,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import (
+from bot.edges.losant.errors import LosantBadRequest, LosantNotFound
+from bot.edges.losant.models import Member, Org
+from bot.usecases.commands import (
     SUBCOMMANDS,
     Command,
     HelpCommand,
@@ -37,10 +39,8 @@ from bot.commands import (
     role_of,
     target_of,
 )
-from bot.errors import MemberNotFound, OrgNotFound
-from bot.losant.errors import LosantBadRequest, LosantNotFound
-from bot.losant.models import Member, Org
-from bot.results import ConfirmationNeeded, MemberPage, OrgPage
+from bot.usecases.errors import MemberNotFound, OrgNotFound
+from bot.usecases.results import ConfirmationNeeded, MemberPage, OrgPage
 from handlers.paging import MemberPageState, encode
 from handlers.parser import MAX_TEXT_LENGTH, USAGE, parse
 from handlers.views import (
@@ -126,7 +126,7 @@ def echoes(command: Command) -> list[Reply]:
             target=target,
             unchanged=True,
         ),
-        # What bot.lookup says when a name or member is not found: it quotes the input.
+        # What bot.usecases.lookup says when a name or member is not found: it quotes the input.
         render_bot_error(OrgNotFound(f"No org is named “{org_value}”.", hint="Run /members orgs")),
         render_bot_error(MemberNotFound(f"{target} is not a member of {org_value}.")),
         render_confirmation(

@@ -19,10 +19,10 @@ import aiohttp
 import httpx
 import pytest
 
-from bot.fakes import FakeSlack
-from bot.losant.client import LosantClient
-from bot.losant.errors import LosantUnavailable
-from bot.losant.simulator import Simulator
+from bot.edges.losant.client import LosantClient
+from bot.edges.losant.errors import LosantUnavailable
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.simulator import Simulator
 from tests.fakes.signing import encode_command, sign, slash_command_body
 from tests.harness import SIGNING_SECRET, WRITER, acme_id, running_bot, text_of
 from tests.process import bot_process

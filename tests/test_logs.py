@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import logs
+from bot.serving import logs
 
 
 @pytest.fixture

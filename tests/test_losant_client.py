@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.losant.client import ACCEPT_VERSION, LosantClient
-from bot.losant.errors import (
+from bot.edges.losant.client import ACCEPT_VERSION, LosantClient
+from bot.edges.losant.errors import (
     LosantAuthError,
     LosantBadRequest,
     LosantError,
@@ -26,7 +26,7 @@ from bot.losant.errors import (
     LosantUnavailable,
     LosantUnexpected,
 )
-from bot.losant.models import MemberPatch, MemberPostByEmail, MemberPostByUserId
+from bot.edges.losant.models import MemberPatch, MemberPostByEmail, MemberPostByUserId
 
 TOKEN = "tok-0123456789-super-secret"
 INSTANCE = "5c9b2a1e0123456789abcdef"
@@ -698,7 +698,7 @@ async def test_the_token_never_shows_in_errors_logs_or_reprs(
 async def test_each_call_is_logged_at_debug_with_its_facts(
     make_client: MakeClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Every attempt logs method, path, status and attempt number on bot.losant."""
+    """Every attempt logs method, path, status and attempt number on bot.edges.losant."""
     caplog.set_level(logging.DEBUG, logger="bot.losant")
     await make_client(Script(answer(503), answer(200, MEMBER_JSON))).get_member(ORG, USER)
     calls = [vars(r) for r in caplog.records if hasattr(r, "status")]

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.losant.client import ACCEPT_VERSION, MAX_CONNECTIONS, LosantClient
-from bot.losant.errors import (
+from bot.edges.losant.client import ACCEPT_VERSION, MAX_CONNECTIONS, LosantClient
+from bot.edges.losant.errors import (
     LosantAuthError,
     LosantBadRequest,
     LosantError,
@@ -25,8 +25,8 @@ from bot.losant.errors import (
     LosantUnavailable,
     LosantUnexpected,
 )
-from bot.losant.models import MemberPatch, MemberPostByEmail, MemberPostByUserId
-from bot.losant.simulator import Simulator
+from bot.edges.losant.models import MemberPatch, MemberPostByEmail, MemberPostByUserId
+from bot.sandbox.simulator import Simulator
 from tests.harness import free_port
 
 READ_ONLY_TOKEN = "read-only-token"

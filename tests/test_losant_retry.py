@@ -1,4 +1,4 @@
-"""The read retry schedule (bot.losant.retry): pure, so pinned down without any I/O."""
+"""The read retry schedule (bot.edges.losant.retry): pure, so pinned down without any I/O."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.losant.retry import RetryPolicy, parse_retry_after
+from bot.edges.losant.retry import RetryPolicy, parse_retry_after
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 

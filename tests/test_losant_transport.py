@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.loopback import listen
-from bot.losant.client import LosantClient
-from bot.losant.errors import LosantError, LosantUnavailable, LosantUnexpected
-from bot.losant.simulator import Simulator
+from bot.edges.losant.client import LosantClient
+from bot.edges.losant.errors import LosantError, LosantUnavailable, LosantUnexpected
+from bot.sandbox.loopback import listen
+from bot.sandbox.simulator import Simulator
 
 ORG_ID = "5f0c0c0c0c0c0c0c0c0c0caa"
 INSTANCE_ID = "5f0c0c0c0c0c0c0c0c0c0c01"

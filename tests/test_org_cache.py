@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.lookup import ORG_CACHE_S, OrgCache
-from bot.losant.models import Org
+from bot.edges.losant.models import Org
+from bot.usecases.lookup import ORG_CACHE_S, OrgCache
 from tests.harness import ManualClock, running_bot
 
 ORG = Org(id="a" * 24, name="Acme")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.losant.models import MemberField, SortDirection
+from bot.edges.losant.models import MemberField, SortDirection
 from handlers.paging import (
     MAX_PAGE,
     MAX_VALUE,

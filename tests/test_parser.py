@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.commands import (
+from bot.usecases.commands import (
     SUBCOMMANDS,
     AddCommand,
     Command,

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import (
+from bot.edges.losant.models import ROLES, is_object_id
+from bot.usecases.commands import (
     AddCommand,
     Command,
     HelpCommand,
@@ -22,7 +23,6 @@ from bot.commands import (
     ShowCommand,
     UsageError,
 )
-from bot.losant.models import ROLES, is_object_id
 from handlers.parser import MAX_TEXT_LENGTH, parse
 
 MODEST = settings(max_examples=300, deadline=None)

@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.app import web_app
 from bot.config import SettingsError, load_settings
-from bot.fakes import FakeSlack
-from bot.loopback import listen
-from bot.losant.simulator import Simulator
-from bot.runtime import Runtime
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.loopback import listen
+from bot.sandbox.simulator import Simulator
+from bot.serving.app import web_app
+from bot.serving.runtime import Runtime
 from tests.fakes.signing import (
     block_action_body,
     encode_action,

@@ -12,10 +12,10 @@ import time
 import httpx
 import pytest
 
-from bot.fakes import FakeSlack
-from bot.losant.simulator import Simulator
-from bot.losant.simulator.seed import ACME
-from bot.serve import GRACE_S
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.simulator import Simulator
+from bot.sandbox.simulator.seed import ACME
+from bot.serving.serve import GRACE_S
 from tests.fakes.signing import encode_command, sign, slash_command_body
 from tests.harness import SIGNING_SECRET, WRITER, text_of
 from tests.process import bot_process

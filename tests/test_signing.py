@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.signing import (
+from bot.usecases.sealed import (
     ExpiredValue,
     InvalidConfirmation,
     PendingChange,

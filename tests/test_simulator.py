@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.losant.models import is_object_id
-from bot.losant.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
-from bot.losant.simulator.seed import ACME, GLOBEX, GLOBEX_SIZE
+from bot.edges.losant.models import is_object_id
+from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
+from bot.sandbox.simulator.seed import ACME, GLOBEX, GLOBEX_SIZE
 
 ORGS = f"/instances/{DEFAULT_INSTANCE_ID}/orgs"
 NAMES_ASC = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.losant.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
-from bot.losant.simulator.cli import main
+from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
+from bot.sandbox.simulator.cli import main
 from tests.process import start, stdout_lines, stop
 
 

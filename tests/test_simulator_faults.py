@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.losant.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
-from bot.losant.simulator.seed import ACME
+from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
+from bot.sandbox.simulator.seed import ACME
 
 ORGS = f"/instances/{DEFAULT_INSTANCE_ID}/orgs"
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.losant.simulator.glob import glob_match
+from bot.sandbox.simulator.glob import glob_match
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.losant.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
-from bot.losant.simulator.seed import ACME, GLOBEX, INITECH
+from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Simulator
+from bot.sandbox.simulator.seed import ACME, GLOBEX, INITECH
 
 ORGS = f"/instances/{DEFAULT_INSTANCE_ID}/orgs"
 MISSING_ID = "0123456789abcdef01234567"

@@ -1,6 +1,6 @@
 """Socket Mode end to end: the real app behind Bolt's AsyncSocketModeHandler (DESIGN §7).
 
-The bot is connected with ``bot.serve.socket_mode``, the same code ``python -m bot``
+The bot is connected with ``bot.serving.serve.socket_mode``, the same code ``python -m bot``
 runs when SLACK_APP_TOKEN is set. The handler asks the fake Slack's Web API for
 ``apps.connections.open``, gets its local ``ws://`` URL and ``hello``; the fake then
 delivers slash-command and button envelopes and reads back the acks, while the
@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from bot.config import load_settings
-from bot.fakes import FakeSlack
-from bot.losant.simulator import Simulator
-from bot.runtime import Runtime
-from bot.serve import socket_mode
+from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.simulator import Simulator
+from bot.serving.runtime import Runtime
+from bot.serving.serve import socket_mode
 from tests.fakes.signing import block_action_body, slash_command_body
 from tests.harness import STRANGER, WRITER, bot_environment, find_button, text_of
 

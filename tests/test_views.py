@@ -6,9 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.commands import SUBCOMMANDS, ListCommand, OrgRef, Subcommand
-from bot.errors import OrgNotFound
-from bot.losant.errors import (
+from bot.edges.losant.errors import (
     LosantAuthError,
     LosantBadRequest,
     LosantError,
@@ -17,8 +15,10 @@ from bot.losant.errors import (
     LosantUnavailable,
     LosantUnexpected,
 )
-from bot.losant.models import Member, Org, OrgSummary, Role
-from bot.results import (
+from bot.edges.losant.models import Member, Org, OrgSummary, Role
+from bot.usecases.commands import SUBCOMMANDS, ListCommand, OrgRef, Subcommand
+from bot.usecases.errors import OrgNotFound
+from bot.usecases.results import (
     AmbiguousOrg,
     ConfirmationNeeded,
     MemberAdded,

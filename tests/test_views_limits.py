@@ -18,9 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.commands import SUBCOMMANDS, ListCommand, OrgRef
-from bot.errors import MemberNotFound
-from bot.losant.errors import (
+from bot.edges.losant.errors import (
     LosantAuthError,
     LosantBadRequest,
     LosantError,
@@ -29,8 +27,10 @@ from bot.losant.errors import (
     LosantUnavailable,
     LosantUnexpected,
 )
-from bot.losant.models import Member, Org, OrgSummary
-from bot.results import (
+from bot.edges.losant.models import Member, Org, OrgSummary
+from bot.usecases.commands import SUBCOMMANDS, ListCommand, OrgRef
+from bot.usecases.errors import MemberNotFound
+from bot.usecases.results import (
     AmbiguousOrg,
     ConfirmationNeeded,
     MemberAdded,

@@ -7,8 +7,8 @@ answer was lost but was checked, and one whose outcome nobody can know.
 
 from __future__ import annotations
 
-from bot.losant.models import Member, Org
-from bot.results import MemberAdded, MemberRemoved, MemberShown, RoleChanged, WriteUnknown
+from bot.edges.losant.models import Member, Org
+from bot.usecases.results import MemberAdded, MemberRemoved, MemberShown, RoleChanged, WriteUnknown
 from handlers.views.blocks import section
 from handlers.views.phrases import (
     command,

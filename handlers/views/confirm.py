@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.results import ConfirmationNeeded
+from bot.usecases.results import ConfirmationNeeded
 from handlers.views.blocks import actions, button, context, section
 from handlers.views.phrases import member_label, org_label, role_label, target_label
 from handlers.views.reply import MAX_BUTTON_VALUE, Reply, clip, code

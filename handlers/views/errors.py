@@ -12,9 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from bot.commands import Subcommand
-from bot.errors import BotError
-from bot.losant.errors import (
+from bot.edges.losant.errors import (
     LosantAuthError,
     LosantBadRequest,
     LosantError,
@@ -23,7 +21,9 @@ from bot.losant.errors import (
     LosantUnavailable,
     LosantUnexpected,
 )
-from bot.losant.models import ROLES
+from bot.edges.losant.models import ROLES
+from bot.usecases.commands import Subcommand
+from bot.usecases.errors import BotError
 from handlers.views.blocks import context, section
 from handlers.views.phrases import ORG_CHARS, command, target_label
 from handlers.views.reply import Reply, clip, code

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from bot.commands import SUBCOMMANDS, WRITE_SUBCOMMANDS, Subcommand
-from bot.losant.models import ROLES
+from bot.edges.losant.models import ROLES
+from bot.usecases.commands import SUBCOMMANDS, WRITE_SUBCOMMANDS, Subcommand
 from handlers.views.blocks import context, section
 from handlers.views.phrases import ORG_CHARS
 from handlers.views.reply import Reply, code

@@ -7,9 +7,9 @@ in one section (3000 characters) whatever the emails and names are.
 
 from __future__ import annotations
 
-from bot.commands import ListCommand
-from bot.losant.models import Member, Org
-from bot.results import MemberPage
+from bot.edges.losant.models import Member, Org
+from bot.usecases.commands import ListCommand
+from bot.usecases.results import MemberPage
 from handlers.paging import MemberPageState, encode
 from handlers.views.blocks import section
 from handlers.views.pager import footer, window

@@ -6,8 +6,8 @@ without doubt, so both replies show every org with its ID next to its name.
 
 from __future__ import annotations
 
-from bot.losant.models import Org
-from bot.results import AmbiguousOrg, OrgPage
+from bot.edges.losant.models import Org
+from bot.usecases.results import AmbiguousOrg, OrgPage
 from handlers.paging import OrgPageState, encode
 from handlers.views.blocks import section
 from handlers.views.pager import footer, window

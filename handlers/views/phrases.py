@@ -7,7 +7,7 @@ can add up the worst case of a message from these numbers.
 
 from __future__ import annotations
 
-from bot.losant.models import Member, Org
+from bot.edges.losant.models import Member, Org
 from handlers.views.reply import clip, code
 
 EMAIL_CHARS = 80

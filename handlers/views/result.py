@@ -1,6 +1,6 @@
 """``render_result``: the one entry point from any operation result to its reply.
 
-Callers hold a ``bot.results.Result`` without caring which kind; the match below
+Callers hold a ``bot.usecases.results.Result`` without caring which kind; the match below
 is exhaustive (mypy checks it with ``assert_never``), so a new result type cannot
 be added without a view.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from bot.results import (
+from bot.usecases.results import (
     AmbiguousOrg,
     ConfirmationNeeded,
     MemberAdded,

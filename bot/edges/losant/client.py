@@ -1,0 +1,252 @@
+"""The async Losant API client: the only place the bot talks to Losant.
+
+Everything else wants typed answers and one error tree, not HTTP. This module owns
+the transport rules of DESIGN §6: one pooled ``httpx.AsyncClient`` per process, the
+headers Losant's official clients send, reads retried within a wall-time budget
+(``bot.edges.losant.retry``), and writes sent exactly once. A failed write says whether it
+may still have reached Losant (``may_have_applied``), so the caller can read back
+instead of guessing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from bot.edges.losant.errors import LosantBadRequest, LosantUnexpected
+from bot.edges.losant.models import (
+    Member,
+    MemberField,
+    MemberList,
+    MemberPatch,
+    MemberPost,
+    Org,
+    OrgList,
+    OrgSortField,
+    SortDirection,
+    Success,
+    is_object_id,
+)
+from bot.edges.losant.requester import ACCEPT_VERSION, HEADERS, Clock, Requester, Sleep
+from bot.edges.losant.retry import RetryPolicy
+from bot.edges.losant.transport import AiohttpTransport
+
+USER_AGENT = "members-bot/0.1 (+httpx)"
+# Calls in flight at once. A command makes up to two at a time, so with 20 a burst of
+# commands queued behind Losant's latency: 200 commands at 1 s each took 20 s.
+MAX_CONNECTIONS = 100
+_ORGS_PER_PAGE = 100
+# A server that keeps answering "there is more" must not keep us paging forever.
+_MAX_ORG_PAGES = 100
+
+__all__ = ["ACCEPT_VERSION", "LosantClient"]
+
+
+class LosantClient:
+    """Typed calls to the instance-org-member endpoints of one Losant instance.
+
+    Takes its ``httpx.AsyncClient`` from outside (one per process; tests may pass one
+    with any transport). Raises only ``bot.edges.losant.errors.LosantError`` subclasses.
+    Reads are retried within ``retry_budget_s``; writes are never re-sent. At most
+    ``max_in_flight`` calls are sent at once (``create`` sets it to the pool's size);
+    the others wait their turn, no longer than the pool timeout.
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        instance_id: str,
+        retry_budget_s: float = 20.0,
+        max_attempts: int = 10,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+        rand: Callable[[], float] = random.random,
+        max_in_flight: int | None = None,
+    ) -> None:
+        if not is_object_id(instance_id):
+            raise ValueError("instance_id must be a 24-character hex ID")
+        self._http = http
+        self._owns_http = False
+        self._orgs_path = f"/instances/{instance_id}/orgs"
+        policy = RetryPolicy(budget_s=retry_budget_s, max_attempts=max_attempts, rand=rand)
+        self._requests = Requester(
+            http, policy, sleep=sleep, clock=clock, max_in_flight=max_in_flight
+        )
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        base_url: str,
+        token: str,
+        instance_id: str,
+        timeout_s: float = 10.0,
+        retry_budget_s: float = 20.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_attempts: int = 10,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+        rand: Callable[[], float] = random.random,
+    ) -> LosantClient:
+        """Build the client and its own ``httpx.AsyncClient`` (headers, timeouts, pool)."""
+        http = httpx.AsyncClient(
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT, **HEADERS},
+            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
+            # httpx's own pool limits do not apply to a transport given to it: ours has its own.
+            transport=transport or AiohttpTransport(max_connections=MAX_CONNECTIONS),
+        )
+        client = cls(
+            http,
+            instance_id=instance_id,
+            retry_budget_s=retry_budget_s,
+            max_attempts=max_attempts,
+            sleep=sleep,
+            clock=clock,
+            rand=rand,
+            max_in_flight=MAX_CONNECTIONS,
+        )
+        client._owns_http = True
+        return client
+
+    def __repr__(self) -> str:
+        return f"LosantClient(base_url={str(self._http.base_url)!r}, path={self._orgs_path!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this object built it; a borrowed one is its owner's."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    # ---- members ---------------------------------------------------------------
+
+    async def list_members(
+        self,
+        org_id: str,
+        *,
+        sort_field: MemberField = "email",
+        sort_direction: SortDirection = "asc",
+        filter_field: MemberField | None = None,
+        filter: str | None = None,
+    ) -> MemberList:
+        """Every member of the org (Losant does not page it), filtered and sorted by Losant.
+
+        A ``filter`` without ``filter_field`` filters on email, as DESIGN §4 says.
+        """
+        params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
+        if filter is not None:
+            params |= {"filterField": filter_field or "email", "filter": filter}
+        return await self._requests.read(self._org_path(org_id, "members"), MemberList, params)
+
+    async def get_member(self, org_id: str, user_id: str) -> Member:
+        return await self._requests.read(self._member_path(org_id, user_id), Member)
+
+    async def add_member(self, org_id: str, body: MemberPost) -> Member:
+        path = self._org_path(org_id, "members")
+        return await self._requests.write("POST", path, Member, body.to_json())
+
+    async def update_member(self, org_id: str, user_id: str, body: MemberPatch) -> Member:
+        path = self._member_path(org_id, user_id)
+        return await self._requests.write("PATCH", path, Member, body.to_json())
+
+    async def remove_member(self, org_id: str, user_id: str) -> None:
+        await self._requests.write("DELETE", self._member_path(org_id, user_id), Success)
+
+    # ---- orgs ------------------------------------------------------------------
+
+    async def get_org(self, org_id: str) -> Org:
+        return await self._requests.read(self._org_path(org_id), Org)
+
+    async def list_orgs(
+        self,
+        *,
+        filter: str | None = None,
+        sort_field: OrgSortField = "name",
+        sort_direction: SortDirection = "asc",
+        page: int = 0,
+        per_page: int = 100,
+    ) -> OrgList:
+        """One page of the instance's orgs, optionally filtered by a glob on the name."""
+        params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
+        if filter is not None:
+            params |= {"filterField": "name", "filter": filter}
+        return await self._orgs_page(params, page, per_page)
+
+    async def find_orgs_by_name(self, name: str) -> list[Org]:
+        """Every org whose name equals ``name`` ignoring case (``query`` with ``$eq``+``$ci``)."""
+        # A glob would treat "*" in a name as a wildcard; the advanced query matches exactly.
+        query = json.dumps({"name": {"$eq": name, "$ci": True}}, separators=(",", ":"))
+        return await self._all_org_pages({"sortField": "name", "query": query})
+
+    async def all_orgs(self, *, filter: str | None = None) -> list[Org]:
+        """Every org matching the glob ``filter`` (all pages), sorted by name."""
+        params = {"sortField": "name", "sortDirection": "asc"}
+        if filter is not None:
+            params |= {"filterField": "name", "filter": filter}
+        return await self._all_org_pages(params)
+
+    async def _orgs_page(self, params: dict[str, str], page: int, per_page: int) -> OrgList:
+        # Losant's own clients send paging numbers as strings; so do we.
+        paging = {"page": str(page), "perPage": str(per_page)}
+        # Losant fills an org's summary only with the counts it is asked for.
+        summary = {"summaryInclude": "memberCount"}
+        return await self._requests.read(self._orgs_path, OrgList, params | paging | summary)
+
+    async def _all_org_pages(self, params: dict[str, str]) -> list[Org]:
+        orgs: list[Org] = []
+        for page in range(_MAX_ORG_PAGES):
+            batch = await self._orgs_page(params, page, _ORGS_PER_PAGE)
+            orgs.extend(batch.items)
+            if _is_last_page(batch, page):
+                return orgs
+        raise LosantUnexpected(
+            f"Losant still had more orgs after {_MAX_ORG_PAGES} pages",
+            method="GET",
+            path=self._orgs_path,
+        )
+
+    # ---- paths -----------------------------------------------------------------
+
+    def _org_path(self, org_id: str, *rest: str) -> str:
+        return "/".join((self._orgs_path, _checked_id("orgId", org_id), *rest))
+
+    def _member_path(self, org_id: str, user_id: str) -> str:
+        return self._org_path(org_id, "members", _checked_id("userId", user_id))
+
+
+def _checked_id(name: str, value: str) -> str:
+    """Refuse a malformed ID before it is spliced into a path (as Losant would, with 400)."""
+    if not is_object_id(value):
+        raise LosantBadRequest(
+            f"{name} {value!r} is not a 24-character hex ID", error_type="Validation"
+        )
+    return value
+
+
+def _is_last_page(batch: OrgList, page: int) -> bool:
+    """Paging ends on an empty page, or once every org Losant counted has been seen."""
+    # Losant may serve smaller pages than asked for; its own perPage says where we are.
+    per_page = batch.per_page or _ORGS_PER_PAGE
+    if not batch.items:
+        return True
+    if batch.total_count is None:
+        return len(batch.items) < per_page
+    return page * per_page + len(batch.items) >= batch.total_count

@@ -1,0 +1,205 @@
+"""One logical Losant call over HTTP: a read with its retries, or a write sent once.
+
+The endpoints in ``bot.edges.losant.client`` only name paths and models; the rules that
+make a call safe live here, the same for every endpoint. Reads are idempotent, so
+they are retried on 429, 5xx and transport failures on the ``RetryPolicy``
+schedule, and every attempt's timeouts are cut to what is left of the read's
+budget, so a read takes no longer than that budget however Losant misbehaves.
+Writes are not idempotent (there is no idempotency key), so they go out exactly
+once. Sleep and clock are injected so tests record delays instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from bot.edges.losant.errors import LosantRateLimited, LosantUnavailable, LosantUnexpected
+from bot.edges.losant.http_errors import error_for_response, error_for_transport, is_write
+from bot.edges.losant.retry import RetryPolicy, parse_retry_after
+
+ACCEPT_VERSION = "^1.30.0"
+# Sent on every request, so a borrowed httpx client speaks the same dialect.
+HEADERS = {"Accept": "application/json", "Accept-Version": ACCEPT_VERSION}
+# Without these Losant decorates every object with _links, _type and _embedded.
+LEAN_PARAMS = {"_links": "false", "_embedded": "false", "_actions": "false"}
+
+logger = logging.getLogger("bot.losant")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+
+
+class Requester:
+    """Sends calls through one shared ``httpx.AsyncClient`` and returns typed bodies."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        policy: RetryPolicy,
+        *,
+        sleep: Sleep,
+        clock: Clock,
+        max_in_flight: int | None = None,
+    ) -> None:
+        self._http = http
+        self._policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        # Calls beyond the pool's size wait here, in a plain FIFO bounded by the pool
+        # timeout, whatever the transport: httpcore's own queue matches every waiting
+        # request against every connection each time one frees up, which made a burst
+        # of commands cost CPU quadratically. Set it to the pool's size.
+        self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
+
+    async def read(
+        self, path: str, model: type[ModelT], params: dict[str, str] | None = None
+    ) -> ModelT:
+        """GET, retried on 429, 5xx and transport failures within the policy's budget."""
+        started = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            left = self._policy.budget_s - (self._clock() - started)
+            try:
+                response = await self._send("GET", path, attempt, params=params, within_s=left)
+                return _decode(response, model, "GET", path)
+            except LosantUnavailable as exc:
+                delay = self._policy.next_delay(attempt, self._clock() - started, _retry_after(exc))
+                if delay is None:
+                    raise
+                logger.debug(
+                    "losant GET %s: retrying in %.3f s after %s",
+                    *(path, delay, type(exc).__name__),
+                    extra={"method": "GET", "path": path, "attempt": attempt, "delay_s": delay},
+                )
+                await self._sleep(delay)
+
+    async def write(
+        self, method: str, path: str, model: type[ModelT], body: dict[str, Any] | None = None
+    ) -> ModelT:
+        """POST, PATCH or DELETE, sent once; a failure says if it may have been applied."""
+        response = await self._send(method, path, 1, body=body)
+        return _decode(response, model, method, path)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        attempt: int,
+        *,
+        params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        within_s: float | None = None,
+    ) -> httpx.Response:
+        started = self._clock()
+        timeout = self._timeout_within(within_s)
+        try:
+            async with self._slot(timeout):
+                response = await self._http.request(
+                    method,
+                    path,
+                    params=(params or {}) | LEAN_PARAMS,
+                    json=body,
+                    headers=HEADERS,
+                    timeout=timeout,
+                )
+        except httpx.HTTPError as exc:
+            self._log(method, path, type(exc).__name__, attempt, started)
+            raise error_for_transport(exc, method, path) from exc
+        self._log(method, path, response.status_code, attempt, started)
+        return response
+
+    @asynccontextmanager
+    async def _slot(self, timeouts: httpx.Timeout | Any) -> AsyncIterator[None]:
+        """A place among the calls in flight, waited for no longer than the pool timeout."""
+        if self._slots is None:
+            yield
+            return
+        wait = (timeouts if isinstance(timeouts, httpx.Timeout) else self._http.timeout).pool
+        try:
+            async with asyncio.timeout(wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("no free slot for a call to Losant") from None
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def _timeout_within(self, seconds: float | None) -> httpx.Timeout | Any:
+        """The client's own timeouts, each cut to ``seconds`` (what is left of a budget)."""
+        if seconds is None:
+            return httpx.USE_CLIENT_DEFAULT
+        left = max(seconds, 0.001)
+        base = self._http.timeout
+
+        def cut(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(
+            connect=cut(base.connect),
+            read=cut(base.read),
+            write=cut(base.write),
+            pool=cut(base.pool),
+        )
+
+    def _log(self, method: str, path: str, status: int | str, attempt: int, started: float) -> None:
+        duration_ms = round((self._clock() - started) * 1000, 1)
+        fields = {"method": method, "path": path, "status": status, "attempt": attempt}
+        logger.debug(
+            "losant %s %s -> %s (attempt %d, %.1f ms)",
+            *(method, path, status, attempt, duration_ms),
+            extra=fields | {"duration_ms": duration_ms},
+        )
+
+
+def _retry_after(exc: LosantUnavailable) -> float | None:
+    """What Losant asked us to wait: on a 429, or on a 503 that says when it will be back."""
+    if isinstance(exc, LosantRateLimited):
+        return exc.retry_after
+    if isinstance(exc.__cause__, httpx.HTTPStatusError):
+        return parse_retry_after(exc.__cause__.response.headers.get("Retry-After"))
+    return None
+
+
+def _decode(response: httpx.Response, model: type[ModelT], method: str, path: str) -> ModelT:
+    """The typed body of a 2xx answer, or the error the answer stands for."""
+    try:
+        response.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        raise error_for_response(response, method, path) from exc
+    try:
+        return model.model_validate_json(response.content)
+    except ValueError as exc:
+        # The person is only told "could not read"; the operator needs what and where.
+        logger.warning(
+            "losant %s %s -> %s: the body is not a %s (%s)",
+            *(method, path, response.status_code, model.__name__, _first_problem(exc)),
+            extra={"method": method, "path": path, "status": response.status_code},
+        )
+        raise LosantUnexpected(
+            f"Losant answered {response.status_code} with a body that is not a {model.__name__}",
+            status=response.status_code,
+            method=method,
+            path=path,
+            # A 2xx means a write went through even if we cannot read what came back.
+            may_have_applied=is_write(method),
+        ) from exc
+
+
+def _first_problem(exc: ValueError) -> str:
+    """Where and how a body broke its model, without quoting the body (personal data)."""
+    if not isinstance(exc, ValidationError):
+        return type(exc).__name__
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    where = ".".join(str(part) for part in errors[0]["loc"]) or "body"
+    more = f", and {len(errors) - 1} more" if len(errors) > 1 else ""
+    return f"{where}: {errors[0]['msg']}{more}"

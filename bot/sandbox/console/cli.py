@@ -1,0 +1,224 @@
+"""``python -m bot console``: type ``/members …`` lines (or pipe them in) and read the replies.
+
+With ``--simulator`` (what ``make demo`` runs) everything is local: the Losant
+simulator with its demo orgs and a stand-in Slack, so it works on a fresh machine
+with no settings at all. Without it, the LOSANT_* settings point it at a real
+instance. ``press N`` (or ``press next``) clicks a button of the last reply, and
+``@bo`` mentions a person as Slack would. ``--json`` prints, for each line, the raw
+payloads (the ack, the response_url posts, the audit messages) as one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+from collections.abc import AsyncIterator
+from typing import Any, TextIO
+
+from bot.config import SettingsError, load_settings
+from bot.sandbox.console.render import mrkdwn_to_text, to_text
+from bot.sandbox.console.session import ConsoleSession, Exchange
+from bot.sandbox.console.typed import as_slack_sends, pick_button
+from bot.sandbox.fake_slack.slack import FakeSlack
+from bot.sandbox.simulator import Simulator
+from bot.serving import logs
+from bot.serving.runtime import Runtime
+
+PROMPT = "members> "
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
+DEMO_PEOPLE = {
+    "U0BO": ("bo@acme.io", "bo"),
+    "U0ADA": ("ada@acme.io", "ada"),
+    "U0NEW": ("newcomer@acme.io", "newcomer"),
+}
+YOUR_EMAIL = "you@acme.io"
+INTRO = """members-bot console — you are {user} in channel {channel} ({access}).
+Try:  help · list org=Acme · list org=Globex filter=*smith* · add org=Acme email=you@acme.io
+      role org=Acme user=ada@acme.io role=view · remove org=Acme user=@ada · orgs
+Mention people as in Slack: {people}.
+`press <n>` (or `press next`) clicks a button of the last reply; `quit` leaves."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot console", description=__doc__)
+    p.add_argument("--simulator", action="store_true", help="use the built-in Losant simulator")
+    p.add_argument("--user", default="U0CONSOLE", help="your Slack user ID (default U0CONSOLE)")
+    p.add_argument("--channel", default="C0CONSOLE", help="the channel ID you type in")
+    p.add_argument(
+        "--access",
+        choices=("write", "read", "none"),
+        default="write",
+        help="with --simulator: what you may do (default write)",
+    )
+    p.add_argument("--latency", type=float, default=0.0, help="simulator latency in seconds")
+    p.add_argument("--json", action="store_true", help="print the raw Slack payloads, as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    # Caught here, in the terms of the option typed, rather than later as a bad setting.
+    if not _USER_ID.fullmatch(args.user):
+        parser.error(
+            f"--user must be a Slack user ID such as U0CONSOLE (U… or W…), not {args.user!r}"
+        )
+    if not _CHANNEL_ID.fullmatch(args.channel):
+        parser.error(
+            f"--channel must be a channel ID such as C0CONSOLE (C…, G… or D…), not {args.channel!r}"
+        )
+    if args.latency < 0:
+        parser.error("--latency must not be negative")
+    try:
+        return asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Whoever read the output has gone (``| head``): stop quietly, as other tools
+        # do, and keep Python from complaining about the unflushable stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+async def _run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    secret = ConsoleSession.new_secret()
+    async with FakeSlack(bot_token="xoxb-console") as slack:  # noqa: S106 - a local stand-in
+        for user_id, (email, name) in _people(args.user).items():
+            slack.add_user(user_id, email=email, name=name)
+        env = _environment(args, slack, secret)
+        sim: Simulator | None = None
+        if args.simulator:
+            sim = Simulator(latency_s=args.latency)
+            await sim.start()
+            env.update(
+                LOSANT_API_URL=sim.base_url,
+                LOSANT_API_TOKEN=sim.token,
+                LOSANT_INSTANCE_ID=sim.instance_id,
+            )
+        try:
+            settings = load_settings(env, mode="console")
+        except SettingsError as exc:
+            hint = (
+                ""
+                if args.simulator
+                else "\n(or add --simulator to try it against the built-in one)"
+            )
+            print(f"The console cannot start:\n{exc}{hint}", file=sys.stderr)
+            if sim is not None:
+                await sim.stop()
+            return 2
+        logs.configure("warning", "text", secrets=settings.secret_values())
+        try:
+            async with Runtime(settings) as runtime:
+                session = ConsoleSession(
+                    runtime, slack, user=args.user, channel=args.channel, secret=secret
+                )
+                await _loop(session, args, out)
+        finally:
+            if sim is not None:
+                await sim.stop()
+    return 0
+
+
+def _environment(args: argparse.Namespace, slack: FakeSlack, secret: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.startswith(("LOSANT_", "MEMBERS_"))}
+    env.update(
+        SLACK_BOT_TOKEN="xoxb-console",  # noqa: S106 - the stand-in Slack's token
+        SLACK_SIGNING_SECRET=secret,
+        SLACK_API_URL=slack.api_url,
+        MEMBERS_AUDIT_CHANNEL=env.get("MEMBERS_AUDIT_CHANNEL", "C0AUDIT"),
+    )
+    if args.simulator:
+        env.update(
+            MEMBERS_WRITERS=args.user if args.access == "write" else "",
+            MEMBERS_READERS=args.user if args.access == "read" else "",
+        )
+        env.pop("MEMBERS_CHANNELS", None)
+    return env
+
+
+async def _lines(interactive: bool) -> AsyncIterator[str]:
+    while True:
+        if interactive:
+            try:
+                line = await asyncio.to_thread(input, PROMPT)
+            except EOFError:
+                return
+        else:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                return
+        yield line.strip()
+
+
+async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) -> None:
+    interactive = sys.stdin.isatty()
+    people = _people(args.user)
+    if interactive:
+        known = ", ".join(f"@{name} ({email})" for email, name in DEMO_PEOPLE.values())
+        print(
+            INTRO.format(user=args.user, channel=args.channel, access=args.access, people=known),
+            file=out,
+        )
+    last: dict[str, Any] | None = None
+    async for line in _lines(interactive):
+        if not line or line.startswith("#"):
+            continue
+        if line.lower() in ("quit", "exit"):
+            break
+        if not interactive and not args.json:
+            print(f"{PROMPT}{line}", file=out)
+        words = line.split()
+        if words[0].lower() == "press":
+            button = pick_button(words[1:], last)
+            if isinstance(button, str):
+                _say(line, button, args.json, out)
+                continue
+            assert last is not None  # a button was found on it
+            exchange = await session.press(button, last)
+        else:
+            text = line.removeprefix("/members").lstrip() if words[0] == "/members" else line
+            exchange = await session.command(as_slack_sends(text, people))
+        last = _show(line, exchange, args.json, out) or last
+        out.flush()
+
+
+def _people(you: str) -> dict[str, tuple[str, str]]:
+    """Everyone the stand-in Slack knows, by user ID: (email, name)."""
+    return {**DEMO_PEOPLE, you: (YOUR_EMAIL, "you")}
+
+
+def _say(line: str, problem: str, raw: bool, out: TextIO) -> None:
+    """A problem with the line itself, which never reached the bot."""
+    print(json.dumps({"input": line, "error": problem}, indent=2) if raw else problem, file=out)
+    if not raw:
+        print(file=out)
+
+
+def _show(line: str, exchange: Exchange, raw: bool, out: TextIO) -> dict[str, Any] | None:
+    """Print what the bot answered; return the message a later ``press`` acts on."""
+    messages = ([exchange.ack] if exchange.ack else []) + exchange.replies
+    if raw:
+        # One JSON document per line typed, so the output is a stream jq can read.
+        document = {
+            "input": line,
+            "ack": exchange.ack,
+            "replies": exchange.replies,
+            "audit": exchange.audit,
+        }
+        print(json.dumps(document, indent=2), file=out)
+    else:
+        if messages:
+            print("\n\n".join(to_text(message) for message in messages), file=out)
+        for text in exchange.audit:
+            print(f"  [audit channel] {mrkdwn_to_text(text)}", file=out)
+        if not messages:
+            print("(no reply)", file=out)
+        print(file=out)
+    return messages[-1] if messages else None

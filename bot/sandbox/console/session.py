@@ -1,0 +1,123 @@
+"""One console session: the real app, fed signed requests in-process, its replies collected.
+
+Requests go through ``AsyncApp.async_dispatch`` with a Slack signature, so the console
+exercises the same verification, listeners, Losant client and views as production;
+only the transport differs. A stand-in Slack (``bot.sandbox.fake_slack.slack``) answers the Web API
+calls the bot makes and receives its response_url posts.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.sandbox.console.render import Button
+from bot.sandbox.fake_slack.slack import FakeSlack
+from bot.serving.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What one request produced: the ack (if it had a body) and the posts that followed."""
+
+    ack: dict[str, Any] | None
+    replies: list[dict[str, Any]]
+    audit: list[str]
+
+
+class ConsoleSession:
+    """Sends ``/members`` lines and button presses as ``user`` in ``channel``."""
+
+    def __init__(
+        self, runtime: Runtime, slack: FakeSlack, *, user: str, channel: str, secret: str
+    ) -> None:
+        self._runtime = runtime
+        self._slack = slack
+        self._verifier = SignatureVerifier(secret)
+        self.user = user
+        self.channel = channel
+        self._seen_messages = 0
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_hex(16)
+
+    async def command(self, text: str, timeout_s: float = 60.0) -> Exchange:
+        url = self._slack.response_url()
+        form = {
+            "token": "console",
+            "team_id": "T0CONSOLE",
+            "team_domain": "console",
+            "channel_id": self.channel,
+            "channel_name": "console",
+            "user_id": self.user,
+            "user_name": "you",
+            "command": "/members",
+            "text": text,
+            "api_app_id": "A0CONSOLE",
+            "is_enterprise_install": "false",
+            "response_url": url,
+            "trigger_id": "0.0.console",
+        }
+        return await self._dispatch(urlencode(form), url, timeout_s)
+
+    async def press(
+        self, button: Button, message: dict[str, Any], timeout_s: float = 60.0
+    ) -> Exchange:
+        url = self._slack.response_url()
+        payload = {
+            "type": "block_actions",
+            "user": {"id": self.user, "username": "you", "team_id": "T0CONSOLE"},
+            "api_app_id": "A0CONSOLE",
+            "token": "console",
+            "container": {"type": "message", "is_ephemeral": True},
+            "trigger_id": "0.0.console",
+            "team": {"id": "T0CONSOLE", "domain": "console"},
+            "channel": {"id": self.channel, "name": "console"},
+            "message": message,
+            "response_url": url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button.action_id,
+                    "block_id": "console",
+                    "value": button.value,
+                    "text": {"type": "plain_text", "text": button.label},
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return await self._dispatch(urlencode({"payload": json.dumps(payload)}), url, timeout_s)
+
+    async def _dispatch(self, body: str, url: str, timeout_s: float) -> Exchange:
+        timestamp = str(int(time.time()))
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": self._verifier.generate_signature(timestamp=timestamp, body=body)
+            or "",
+        }
+        response = await self._runtime.app.async_dispatch(
+            AsyncBoltRequest(body=body, headers=headers)
+        )
+        # The listener has acked; wait until it has posted everything it will post.
+        await self._runtime.inflight.drain(timeout_s)
+        ack: dict[str, Any] | None = None
+        if response.body:
+            try:
+                parsed = json.loads(response.body)
+                ack = parsed if isinstance(parsed, dict) else {"text": response.body}
+            except ValueError:
+                ack = {"text": response.body}
+        replies = [p.payload for p in self._slack.responses if p.url == url]
+        messages = self._slack.messages[self._seen_messages :]
+        self._seen_messages = len(self._slack.messages)
+        return Exchange(ack=ack, replies=replies, audit=[str(m.get("text", "")) for m in messages])

@@ -1,0 +1,188 @@
+"""The part of Slack's Web API that members-bot calls, answered from in-memory data.
+
+The app's ``AsyncWebClient`` is pointed here through ``SLACK_API_URL``, so every
+directory lookup, audit message and Socket Mode connection request of an end-to-end
+test lands on this class instead of slack.com. It answers the way Slack does where the
+bot can notice: the bearer token is checked (bot token for everything, app-level token
+for ``apps.connections.open``), errors come back as ``{"ok": false, "error": ...}``
+with HTTP 200, and unknown IDs get Slack's own error codes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.fake_slack.arrivals import Arrivals
+from bot.sandbox.fake_slack.faults import Fault, FaultPlan
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "B1"
+TEAM_ID = "T1"
+TEAM_NAME = "Test"
+APP_CONNECTIONS_OPEN = "apps.connections.open"
+
+Answer = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Web API request as the fake received it."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+class FakeWebApi:
+    """Slack's Web API methods, the directory behind them, and a record of every call."""
+
+    def __init__(self, *, bot_token: str, app_token: str, stopping: asyncio.Event) -> None:
+        self._bot_token = bot_token
+        self._app_token = app_token
+        # Known only once the server has its port; FakeSlack.start() sets it.
+        self.root_url = ""
+        self._stopping = stopping
+        self._users: dict[str, Answer] = {}
+        self._groups: dict[str, list[str]] = {}
+        self._missing_channels: set[str] = set()
+        self._faults = FaultPlan()
+        self._timestamps = itertools.count(1)
+        self.calls: Arrivals[ApiCall] = Arrivals("Web API calls")
+        self.messages: Arrivals[dict[str, Any]] = Arrivals("chat.postMessage messages")
+        self._methods: dict[str, Callable[[dict[str, Any]], Answer]] = {
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "usergroups.users.list": self._usergroups_users_list,
+            "chat.postMessage": self._chat_post_message,
+            APP_CONNECTIONS_OPEN: self._apps_connections_open,
+        }
+
+    def add_user(self, user_id: str, *, email: str | None, name: str = "") -> None:
+        """A workspace member; ``email=None`` is a profile without an email."""
+        profile: Answer = {"real_name": name, "display_name": name}
+        if email is not None:
+            profile["email"] = email
+        self._users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name,
+            "real_name": name,
+            "deleted": False,
+            "is_bot": False,
+            "profile": profile,
+        }
+
+    def add_group(self, group_id: str, members: list[str]) -> None:
+        """A user group (``S…``) and its members' user IDs."""
+        self._groups[group_id] = list(members)
+
+    def remove_channel(self, channel_id: str) -> None:
+        """Make ``chat.postMessage`` to this channel answer ``channel_not_found``."""
+        self._missing_channels.add(channel_id)
+
+    def fail(self, method: str, fault: Fault, *, times: int) -> None:
+        """Make the next ``times`` calls to ``method`` suffer ``fault``."""
+        self._faults.add(method, fault, times=times)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Serve ``/api/<method>``: GET with a query, or POST with a form or JSON body."""
+        method = request.match_info["method"]
+        token = _bearer_token(request)
+        args = await _read_args(request)
+        await self.calls.add(ApiCall(method=method, args=args, token=token))
+
+        fault = self._faults.take(method)
+        if fault is not None:
+            await fault.delay(self._stopping)
+            if fault.error is not None:
+                return _answer({"ok": False, "error": fault.error}, status=fault.status)
+
+        serve = self._methods.get(method)
+        if serve is None:
+            return _answer({"ok": False, "error": "unknown_method", "req_method": method})
+        auth_error = self._auth_error(method, token)
+        if auth_error is not None:
+            return _answer({"ok": False, "error": auth_error})
+        answer = serve(args)
+        if method == "chat.postMessage" and answer["ok"]:
+            await self.messages.add(args)
+        return _answer(answer)
+
+    def _auth_error(self, method: str, token: str | None) -> str | None:
+        expected = self._app_token if method == APP_CONNECTIONS_OPEN else self._bot_token
+        if not token:
+            return "not_authed"
+        if token == expected:
+            return None
+        if token in (self._bot_token, self._app_token):
+            return "not_allowed_token_type"
+        return "invalid_auth"
+
+    def _auth_test(self, _args: dict[str, Any]) -> Answer:
+        return {
+            "ok": True,
+            "url": self.root_url,
+            "team": TEAM_NAME,
+            "user": "members-bot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, args: dict[str, Any]) -> Answer:
+        user = self._users.get(str(args.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> Answer:
+        members = self._groups.get(str(args.get("usergroup", "")))
+        if members is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(members)}
+
+    def _chat_post_message(self, args: dict[str, Any]) -> Answer:
+        channel = args.get("channel")
+        if not channel or channel in self._missing_channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if not (args.get("text") or args.get("blocks") or args.get("attachments")):
+            return {"ok": False, "error": "no_text"}
+        ts = f"1700000000.{next(self._timestamps):06d}"
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts}
+        message.update({key: args[key] for key in ("text", "blocks") if key in args})
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _apps_connections_open(self, _args: dict[str, Any]) -> Answer:
+        socket_url = self.root_url.replace("http://", "ws://", 1) + "socket"
+        return {"ok": True, "url": socket_url}
+
+
+def _bearer_token(request: web.Request) -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
+async def _read_args(request: web.Request) -> dict[str, Any]:
+    """Query parameters merged with the body, as Slack reads both."""
+    args: dict[str, Any] = dict(request.query)
+    if request.method != "POST" or not request.can_read_body:
+        return args
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            args.update(body)
+    else:
+        form = await request.post()
+        args.update({key: value for key, value in form.items() if isinstance(value, str)})
+    return args
+
+
+def _answer(body: Answer, *, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status)

@@ -1,0 +1,174 @@
+"""The audit trail: one structured log line per change and per refused attempt, and,
+when ``MEMBERS_AUDIT_CHANNEL`` is set, one human-readable message in that channel.
+
+The log line is for machines (DESIGN §4 fixes its keys); the channel message is for
+the people who watch who grants access to what, so it reads as a sentence: who did
+what to whom in which org, and how it ended. A failure to post the channel message
+is logged and never breaks the user's reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, replace
+from typing import Literal, TypedDict
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.edges.losant.models import is_object_id
+from bot.mrkdwn import escape
+from bot.serving.logs import request_id_var
+
+log = logging.getLogger("bot.audit")
+
+Decision = Literal["done", "refused", "failed", "unknown"]
+
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """The keys DESIGN §4 promises operators: who did what to whom, where, and how it ended.
+
+    ``org`` is an org ID; ``org_name`` is the name when known (or as the person typed
+    it, when the attempt was refused before any lookup). ``already`` marks a ``done``
+    whose change was found in place, so nothing was written.
+    """
+
+    actor: str
+    channel: str
+    subcommand: str
+    decision: Decision
+    org: str | None = None
+    target: str | None = None
+    role: str | None = None
+    losant_status: int | None = None
+    reason: str | None = None
+    org_name: str | None = None
+    previous_role: str | None = None
+    already: bool = False
+
+
+class OrgKeys(TypedDict):
+    org: str | None
+    org_name: str | None
+
+
+def org_as_named(org: str | None) -> OrgKeys:
+    """``org``/``org_name`` for an org as a person named it: ``org`` only ever holds IDs."""
+    if org is not None and is_object_id(org):
+        return OrgKeys(org=org, org_name=None)
+    return OrgKeys(org=None, org_name=org)
+
+
+class Auditor:
+    """Writes audit events to the log and, optionally, to a Slack channel."""
+
+    def __init__(self, client: AsyncWebClient | None, channel: str | None) -> None:
+        self._client = client
+        self._channel = channel
+
+    async def record(self, event: AuditEvent) -> None:
+        log.info(
+            "audit %s %s by %s: %s",
+            event.subcommand,
+            event.target or "-",
+            event.actor,
+            event.decision,
+            extra={"event": "audit", "request_id": request_id_var.get(), **asdict(event)},
+        )
+        if self._client is None or not self._channel:
+            return
+        try:
+            await self._client.chat_postMessage(
+                channel=self._channel, text=describe(event), unfurl_links=False, unfurl_media=False
+            )
+        except Exception:  # a broken audit channel must not break the user's reply
+            log.warning("could not post the audit message to %s", self._channel, exc_info=True)
+
+
+def describe(event: AuditEvent) -> str:
+    """The channel message: one sentence, every untrusted value escaped for mrkdwn.
+
+    "<@U01> added bo@acme.io to Acme as view", "<@U02> was refused: remove ada@acme.io
+    from Acme — not the invoker", "<@U01> tried to add … — failed: Losant 400: …".
+    """
+    actor = _actor(event.actor)
+    if event.decision == "done":
+        if event.already:
+            # ``role`` is then the role they already had, not necessarily the one asked for.
+            asked = _intent(replace(event, role=None) if event.subcommand == "add" else event)
+            return f"{actor} asked to {asked}: {_already(event)}; nothing changed"
+        return f"{actor} {_done(event)}"
+    reason = escape(event.reason) if event.reason else ""
+    if event.decision == "refused":
+        return f"{actor} was refused: {_intent(event)}" + (f" — {reason}" if reason else "")
+    if event.decision == "failed":
+        status = f"Losant {event.losant_status}" if event.losant_status else ""
+        detail = ": ".join(part for part in (status, reason) if part) or "no reason given"
+        return f"{actor} tried to {_intent(event)} — failed: {detail}"
+    check = "check the member before trying again"
+    if event.org and event.target:
+        check = f"check with `/members show org={event.org} user={escape(event.target)}`"
+    return f"{actor} tried to {_intent(event)} — outcome unknown: " + "; ".join(
+        part for part in (reason, check) if part
+    )
+
+
+def _intent(event: AuditEvent) -> str:
+    """What was asked for, as a verb phrase: "remove ada@acme.io from Acme"."""
+    whom, org, role = _whom(event), _org(event), escape(event.role or "")
+    match event.subcommand:
+        case "add":
+            return f"add {whom} to {org}" + (f" as {role}" if role else "")
+        case "role":
+            return f"change {whom}'s role in {org}" + (f" to {role}" if role else "")
+        case "remove":
+            return f"remove {whom} from {org}"
+        case "show":
+            return f"show {whom} in {org}"
+        case "list":
+            return f"list the members of {org}"
+        case "orgs":
+            return "list the orgs"
+        case "help":
+            return "see the help"
+        case "confirm":
+            return "confirm a change"
+    return f"run {escape(event.subcommand)}"
+
+
+def _done(event: AuditEvent) -> str:
+    whom, org, role = _whom(event), _org(event), escape(event.role or "?")
+    if event.subcommand == "add":
+        return f"added {whom} to {org} as {role}"
+    if event.subcommand == "role":
+        was = f" from {escape(event.previous_role)}" if event.previous_role else ""
+        return f"changed {whom}'s role in {org}{was} to {role}"
+    if event.subcommand == "remove":
+        was = f" (was {escape(event.previous_role)})" if event.previous_role else ""
+        return f"removed {whom} from {org}{was}"
+    return f"did: {_intent(event)}"
+
+
+def _already(event: AuditEvent) -> str:
+    role = escape(event.role or "?")
+    return {
+        "add": f"already a member, as {role}",
+        "role": f"already {role}",
+        "remove": "already not a member",
+    }.get(event.subcommand, "already done")
+
+
+def _whom(event: AuditEvent) -> str:
+    return escape(event.target) if event.target else "someone"
+
+
+def _org(event: AuditEvent) -> str:
+    return escape(event.org_name or event.org or "an org")
+
+
+def _actor(actor: str) -> str:
+    # A mention only for what really is a Slack user ID; anything else is shown inert.
+    return f"<@{actor}>" if _SLACK_USER_ID.match(actor) else escape(actor or "someone")
