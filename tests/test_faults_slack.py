@@ -19,11 +19,7 @@ LIST = "list org=Acme"
 
 
 def respond_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r
-        for r in caplog.records
-        if r.name == "bot.respond" and r.levelno >= logging.ERROR
-    ]
+    return [r for r in caplog.records if r.name == "bot.respond" and r.levelno >= logging.ERROR]
 
 
 # ---- response_url ----------------------------------------------------------------
@@ -161,8 +157,6 @@ async def test_broken_audit_channel_does_not_break_the_reply(
         bot.slack.fail_api("chat.postMessage", error="channel_not_found", times=5)
         reply = await bot.reply(await bot.command("add org=Acme email=new@acme.io"))
         assert "Added new@acme.io" in text_of(reply)
-        warnings = [
-            r for r in caplog.records if r.name == "bot.audit" and r.levelname == "WARNING"
-        ]
+        warnings = [r for r in caplog.records if r.name == "bot.audit" and r.levelname == "WARNING"]
         assert 1 == len(warnings)
         assert [] == bot.slack.messages
