@@ -27,12 +27,11 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.edges.losant.models import is_object_id
+from bot.slack_ids import is_channel_id, is_user_or_group_id
 
 Mode = Literal["serve", "console"]
 
 _SEPARATORS = re.compile(r"[,\s]+")
-_USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]+$")
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
 class SettingsError(Exception):
@@ -54,9 +53,9 @@ def _shown(value: str) -> str:
     return repr(value) if len(value) <= 24 else f"a {len(value)}-character value"
 
 
-def _ids(pattern: re.Pattern[str], kind: str) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+def _ids(valid: Callable[[str], bool], kind: str) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
     def check(ids: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [_shown(item) for item in ids if not pattern.match(item)]
+        bad = [_shown(item) for item in ids if not valid(item)]
         if bad:
             raise ValueError(f"has entries that are not {kind}: {', '.join(bad)}")
         return ids
@@ -65,7 +64,7 @@ def _ids(pattern: re.Pattern[str], kind: str) -> Callable[[tuple[str, ...]], tup
 
 
 def _channel_id(value: str) -> str:
-    if not _CHANNEL_ID.match(value):
+    if not is_channel_id(value):
         raise ValueError(f"must be a channel ID (C…, G… or D…), not {_shown(value)}")
     return value
 
@@ -110,12 +109,12 @@ def _lowercase(value: object) -> object:
 UserOrGroupIds = Annotated[
     tuple[str, ...],
     BeforeValidator(_split),
-    AfterValidator(_ids(_USER_OR_GROUP_ID, "user or group IDs (U…, W… or S…)")),
+    AfterValidator(_ids(is_user_or_group_id, "user or group IDs (U…, W… or S…)")),
 ]
 ChannelIds = Annotated[
     tuple[str, ...],
     BeforeValidator(_split),
-    AfterValidator(_ids(_CHANNEL_ID, "channel IDs (C…, G… or D…)")),
+    AfterValidator(_ids(is_channel_id, "channel IDs (C…, G… or D…)")),
 ]
 Url = Annotated[str, AfterValidator(_http_url)]
 Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]

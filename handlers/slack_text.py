@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 
+from bot.slack_ids import USER_ID
+
 # A link's scheme, as in RFC 3986: what tells a link from other markup.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # Slack user IDs start with U (or W on Enterprise Grid); the label after | is cosmetic.
-_USER_MENTION = re.compile(r"@([UW][A-Z0-9]{2,30})(?:\|[^>]*)?")
+_USER_MENTION = re.compile(rf"@({USER_ID.pattern})(?:\|[^>]*)?")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 # The markup Slack sends: no nested brackets, never across lines. The class stops at the

@@ -10,7 +10,6 @@ is logged and never breaks the user's reply.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import asdict, dataclass, replace
 from typing import Literal, TypedDict
 
@@ -19,12 +18,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.edges.losant.models import is_object_id
 from bot.mrkdwn import escape
 from bot.serving.logs import request_id_var
+from bot.slack_ids import is_user_id
 
 log = logging.getLogger("bot.audit")
 
 Decision = Literal["done", "refused", "failed", "unknown"]
-
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 @dataclass(frozen=True)
@@ -171,4 +169,4 @@ def _org(event: AuditEvent) -> str:
 
 def _actor(actor: str) -> str:
     # A mention only for what really is a Slack user ID; anything else is shown inert.
-    return f"<@{actor}>" if _SLACK_USER_ID.match(actor) else escape(actor or "someone")
+    return f"<@{actor}>" if is_user_id(actor) else escape(actor or "someone")

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 
 from bot.edges.losant.models import ObjectId, Role, is_email, is_object_id
+from bot.slack_ids import USER_ID
 
 Op = Literal["add", "role", "remove"]
 
@@ -100,7 +101,7 @@ class _Wire(BaseModel):
     org: ObjectId
     target: Annotated[str, AfterValidator(_check_target)]
     role: Role | None
-    by: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,31}$")]
+    by: Annotated[str, StringConstraints(pattern=f"^{USER_ID.pattern}$")]
     exp: Annotated[int, Field(ge=0, lt=10**11)]
 
     @classmethod

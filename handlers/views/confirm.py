@@ -7,10 +7,10 @@ the signed ``token`` rides in both buttons so any process can act on the click.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Literal
 
+from bot.slack_ids import is_user_id
 from bot.usecases.results import ConfirmationNeeded
 from handlers.views.blocks import actions, button, context, section
 from handlers.views.phrases import member_label, org_label, role_label, target_label
@@ -19,7 +19,6 @@ from handlers.views.reply import MAX_BUTTON_VALUE, Reply, clip, code
 CONFIRM_ACTION = "members_confirm"
 CANCEL_ACTION = "members_cancel"
 _NOTHING_CHANGED = "Nothing was changed."
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 def render_confirmation(result: ConfirmationNeeded) -> Reply:
@@ -74,7 +73,7 @@ def render_confirm_refused(reason: str, *, replace: bool = True) -> Reply:
 def render_not_invoker(invoker: str) -> Reply:
     """Someone else clicked the card: name who may answer it, and leave the card alone."""
     # Unsealing already checked the ID; checked again so this view is safe on its own.
-    who = f"<@{invoker}>" if _SLACK_USER_ID.match(invoker) else code(invoker, 40)
+    who = f"<@{invoker}>" if is_user_id(invoker) else code(invoker, 40)
     said = f"Only {who}, who asked for this change, can confirm or cancel it."
     return Reply(
         text=f"{said} {_NOTHING_CHANGED}",

@@ -22,6 +22,7 @@ from bot.edges.losant.errors import (
     LosantUnexpected,
 )
 from bot.edges.losant.models import ROLES
+from bot.slack_ids import is_public_channel_id, is_user_id
 from bot.usecases.commands import Subcommand
 from bot.usecases.errors import BotError
 from handlers.views.blocks import context, section
@@ -29,8 +30,6 @@ from handlers.views.phrases import ORG_CHARS, command, target_label
 from handlers.views.reply import Reply, clip, code
 
 SCOPES = "`all.Instance`, or `instanceOrgMembers.*`, `instanceOrgMember.*` and `instanceOrgs.*`"
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,30}$")
 _TRY_AGAIN = "Try again in a minute."
 _MISSING_WORDS: tuple[tuple[Literal["member", "org", "instance"], tuple[str, ...]], ...] = (
     ("member", ("member", "user")),
@@ -165,7 +164,7 @@ def render_denied(
     the command works instead of asking for access the caller may already have.
     """
     # A mention of the caller is safe only when it really is a Slack user ID.
-    you = f"<@{user_id}>, you" if _SLACK_USER_ID.match(user_id) else "You"
+    you = f"<@{user_id}>, you" if is_user_id(user_id) else "You"
     if channels:
         where = ", ".join(_channel_link(c) for c in channels)
         said = f":no_entry: {you} cannot run {command(subcommand)} here."
@@ -195,7 +194,7 @@ def render_denied(
 def _channel_link(channel_id: str) -> str:
     # <#C…> renders as a link to the channel; a DM (D…) has none, and an ID of any
     # other shape is shown as inert text.
-    if _CHANNEL_ID.match(channel_id):
+    if is_public_channel_id(channel_id):
         return f"<#{channel_id}>"
     return code(channel_id, 40)
 

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import sys
 from collections.abc import AsyncIterator
 from typing import Any, TextIO
@@ -27,10 +26,9 @@ from bot.sandbox.fake_slack.slack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.serving import logs
 from bot.serving.runtime import Runtime
+from bot.slack_ids import is_channel_id, is_user_id
 
 PROMPT = "members> "
-_USER_ID = re.compile(r"[UW][A-Z0-9]+")
-_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
 DEMO_PEOPLE = {
     "U0BO": ("bo@acme.io", "bo"),
     "U0ADA": ("ada@acme.io", "ada"),
@@ -64,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     # Caught here, in the terms of the option typed, rather than later as a bad setting.
-    if not _USER_ID.fullmatch(args.user):
+    if not is_user_id(args.user):
         parser.error(
             f"--user must be a Slack user ID such as U0CONSOLE (U… or W…), not {args.user!r}"
         )
-    if not _CHANNEL_ID.fullmatch(args.channel):
+    if not is_channel_id(args.channel):
         parser.error(
             f"--channel must be a channel ID such as C0CONSOLE (C…, G… or D…), not {args.channel!r}"
         )
