@@ -7,9 +7,7 @@ patched.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.edges.slack.responder import Responder
 from bot.serving.inflight import InFlight
@@ -25,7 +23,5 @@ class Deps:
     auditor: Auditor
     responder: Responder
     inflight: InFlight
-    signing_key: bytes
     default_org: str | None = None
     working_after_s: float = 1.5
-    clock: Callable[[], float] = field(default=time.time)

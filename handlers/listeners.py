@@ -1,41 +1,65 @@
 """Wiring the Slack listeners into a Bolt app: the ``/members`` command and its buttons.
 
-The listeners stay thin: each hands the work to ``handlers.members`` or
-``handlers.actions``, which in turn use ``bot.usecases.operations`` and the pure parser and views.
+Each listener is one line: it names the work for what Bolt hands it (the ``command``
+or the ``action``). ``_listener`` wraps every one the same way, once: a request ID for
+the logs, in-flight tracking for a graceful shutdown, who is asking, and the delivery
+step that acks and answers.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 
-from handlers.actions import handle_confirm, handle_page
+from bot.serving.logs import request_id_var
+from handlers.actions import confirm_work, page_work
+from handlers.caller import Caller
+from handlers.delivery import deliver
 from handlers.deps import Deps
-from handlers.members import handle_command
+from handlers.members import command_work
+from handlers.outcome import Work
+
+# What a listener turns Bolt's payload (``command`` or ``action``) into.
+MakeWork = Callable[[Deps, Caller, dict[str, Any]], Work]
+Listener = Callable[..., Awaitable[None]]
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
     """Attach the ``/members`` command and its buttons to ``app``."""
+    app.command("/members")(
+        _listener(deps, lambda d, c, command: command_work(d, c, str(command.get("text") or "")))
+    )
+    clicks: dict[str | re.Pattern[str], MakeWork] = {
+        re.compile(r"^members_(prev|next)$"): lambda d, c, a: page_work(
+            d, c, orgs=False, value=_value(a)
+        ),
+        re.compile(r"^orgs_(prev|next)$"): lambda d, c, a: page_work(
+            d, c, orgs=True, value=_value(a)
+        ),
+        "members_confirm": lambda d, c, a: confirm_work(d, c, value=_value(a), confirmed=True),
+        "members_cancel": lambda d, c, a: confirm_work(d, c, value=_value(a), confirmed=False),
+    }
+    for action_id, make_work in clicks.items():
+        app.action(action_id)(_listener(deps, make_work, on_card=True))
 
-    @app.command("/members")
-    async def members_command(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await handle_command(ack, body, deps)
 
-    @app.action(re.compile(r"^members_(prev|next)$"))
-    async def members_page(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await handle_page(ack, body, deps, kind="members")
+def _listener(deps: Deps, make_work: MakeWork, *, on_card: bool = False) -> Listener:
+    """``on_card``: the listener serves a button on one of the bot's messages."""
 
-    @app.action(re.compile(r"^orgs_(prev|next)$"))
-    async def orgs_page(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await handle_page(ack, body, deps, kind="orgs")
+    async def listener(ack: AsyncAck, context: AsyncBoltContext, payload: dict[str, Any]) -> None:
+        request_id_var.set(uuid.uuid4().hex[:12])
+        async with deps.inflight.track():
+            caller = Caller.of(context)
+            await deliver(ack, deps, caller, make_work(deps, caller, payload), on_card=on_card)
 
-    @app.action("members_confirm")
-    async def confirm(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await handle_confirm(ack, body, deps, confirmed=True)
+    return listener
 
-    @app.action("members_cancel")
-    async def cancel(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await handle_confirm(ack, body, deps, confirmed=False)
+
+def _value(action: dict[str, Any]) -> str:
+    return str(action.get("value", ""))

@@ -1,23 +1,14 @@
-"""The ``/members`` slash command listener: the flow of DESIGN §1, and nothing more.
+"""What a ``/members`` command line becomes: parse (pure), check access, run, render.
 
-parse (pure) → check access → ack → run the operation → render (pure) → respond.
-Usage errors, help and denials that need no network call are answered in the ack
-itself; anything that calls Losant or Slack is acked empty first, and a short
-"working on it" is posted if the answer is not ready within ``working_after_s``.
+Usage errors, help and refusals that need no network call are ``Outcome``s at once,
+so the delivery step answers them in the ack; anything that needs Losant, or Slack to
+decide access (a user group not cached), is work for after the ack.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
-from typing import Any
-
-from slack_bolt.context.ack.async_ack import AsyncAck
-
 from bot.edges.losant.errors import LosantError
-from bot.serving.logs import request_id_var
-from bot.usecases.access import Decision, need_for, subcommands_for
-from bot.usecases.audit import AuditEvent, org_as_named
+from bot.usecases.access import Verdict, need_for, subcommands_for
 from bot.usecases.commands import (
     WRITE_SUBCOMMANDS,
     Command,
@@ -28,107 +19,71 @@ from bot.usecases.commands import (
 )
 from bot.usecases.errors import BotError
 from handlers import outcome
-from handlers.delivery import deliver
+from handlers.caller import Caller
 from handlers.deps import Deps
+from handlers.outcome import Outcome, Work
 from handlers.parser import USAGE, UsageError, parse
-from handlers.views import Reply, render_denied, render_help, render_usage_error
-
-log = logging.getLogger("bot.handlers")
+from handlers.views import render_denied, render_help, render_usage_error
 
 
-def new_request_id() -> str:
-    return uuid.uuid4().hex[:12]
-
-
-async def handle_command(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
-    """Serve one ``/members`` invocation."""
-    request_id_var.set(new_request_id())
-    user, channel = str(body.get("user_id", "")), str(body.get("channel_id", ""))
-    response_url = str(body.get("response_url", ""))
-    async with deps.inflight.track():
-        try:
-            command = parse(str(body.get("text") or ""), default_org=deps.default_org)
-        except UsageError as exc:
-            await ack(
-                **render_usage_error(
-                    exc.message, USAGE[exc.subcommand] if exc.subcommand else None
-                ).to_dict()
-            )
-            return
-
-        decision = deps.access.check_now(
-            user_id=user, channel_id=channel, subcommand=command.subcommand
-        )
-        if decision is not None and (not decision.allowed or isinstance(command, HelpCommand)):
-            await ack(**_answer_without_losant(command, decision, user, deps).to_dict())
-            refusal = _refusal(command, decision, user, channel)
-            if refusal is not None:
-                await deps.auditor.record(refusal)
-            return
-        # Deciding may need Slack (a user group's members), and the rest needs Losant:
-        # never hold the ack for either.
-        await ack()
-        await deliver(deps, response_url, _finish(command, decision, user, channel, deps))
-
-
-async def _finish(
-    command: Command, decision: Decision | None, user: str, channel: str, deps: Deps
-) -> outcome.Outcome:
-    """Decide access if that needed Slack, then carry the command out."""
-    if decision is None:
-        decision = await deps.access.check(
-            user_id=user, channel_id=channel, subcommand=command.subcommand
-        )
-        if not decision.allowed or isinstance(command, HelpCommand):
-            reply = _answer_without_losant(command, decision, user, deps)
-            # Recorded by deliver() once the reply is out, as for every outcome.
-            return outcome.Outcome(reply, _refusal(command, decision, user, channel))
-    return await _run(command, user, channel, deps)
-
-
-def _answer_without_losant(command: Command, decision: Decision, user: str, deps: Deps) -> Reply:
-    if not decision.allowed:
-        need = need_for(command.subcommand) or "read"
-        return render_denied(
-            user,
-            command.subcommand,
-            need,
-            decision.reason,
-            channels=decision.channels,
-            transient=decision.transient,
-        )
-    allowed = subcommands_for(decision.level)
-    return render_help(allowed, USAGE, default_org=deps.default_org)
-
-
-def _refusal(command: Command, decision: Decision, user: str, channel: str) -> AuditEvent | None:
-    """The audit event for a refused command; None when it was not refused."""
-    if decision.allowed:
-        return None
-    return AuditEvent(
-        actor=user,
-        channel=channel,
-        subcommand=command.subcommand,
-        decision="refused",
-        **org_as_named(org_of(command)),
-        target=target_of(command),
-        role=role_of(command),
-        reason=decision.reason,
-    )
-
-
-async def _run(command: Command, user: str, channel: str, deps: Deps) -> outcome.Outcome:
+def command_work(deps: Deps, caller: Caller, text: str) -> Work:
+    """The outcome of the command line ``text``, or the work that will produce it."""
     try:
-        result = await deps.operations.run(command, actor=user)
+        command = parse(text, default_org=deps.default_org)
+    except UsageError as exc:
+        usage = USAGE[exc.subcommand] if exc.subcommand else None
+        return Outcome(render_usage_error(exc.message, usage))
+    verdict = deps.access.check_now(
+        user_id=caller.user, channel_id=caller.channel, subcommand=command.subcommand
+    )
+    if verdict is not None and (not verdict.allowed or isinstance(command, HelpCommand)):
+        return _without_losant(command, verdict, caller, deps)
+    return _run(command, verdict, caller, deps)
+
+
+async def _run(command: Command, verdict: Verdict | None, caller: Caller, deps: Deps) -> Outcome:
+    if verdict is None:  # deciding needs Slack: a user group's members
+        verdict = await deps.access.check(
+            user_id=caller.user, channel_id=caller.channel, subcommand=command.subcommand
+        )
+        if not verdict.allowed or isinstance(command, HelpCommand):
+            return _without_losant(command, verdict, caller, deps)
+    try:
+        result = await deps.operations.run(command, actor=caller.user)
     except (LosantError, BotError) as exc:
         return outcome.for_error(
             exc,
-            actor=user,
-            channel=channel,
+            caller,
             subcommand=command.subcommand,
             is_write=command.subcommand in WRITE_SUBCOMMANDS,
             org=org_of(command),
             target=target_of(command),
             role=role_of(command),
         )
-    return outcome.for_result(result, actor=user, channel=channel)
+    return outcome.for_result(result, caller)
+
+
+def _without_losant(command: Command, verdict: Verdict, caller: Caller, deps: Deps) -> Outcome:
+    """Help (only what the caller may run), or the refusal."""
+    if verdict.allowed:
+        help_reply = render_help(
+            subcommands_for(verdict.level), USAGE, default_org=deps.default_org
+        )
+        return Outcome(help_reply)
+    reply = render_denied(
+        caller.user,
+        command.subcommand,
+        need_for(command.subcommand) or "read",
+        verdict.reason,
+        channels=verdict.channels,
+        transient=verdict.transient,
+    )
+    return outcome.refused(
+        caller,
+        reply,
+        subcommand=command.subcommand,
+        reason=verdict.reason,
+        org=org_of(command),
+        target=target_of(command),
+        role=role_of(command),
+    )

@@ -1,12 +1,17 @@
-"""From an operation's result or failure to the reply and the audit decision.
+"""The one kind of answer every listener's work returns, and the ways to build it.
 
-Shared by the command listener and the confirm button so that both report a
-change, and audit it, the same way.
+A command, a page click, a Confirm or a Cancel (and every way in still to come) ends
+in an ``Outcome``: the reply, whether it takes the place of the card whose button was
+pressed, and what the audit trail records. ``handlers.delivery`` is the only code that
+acts on one. Results, failures and refusals become outcomes here, in one place each,
+so a change, a failure and a refusal read and audit the same whichever way they came.
 """
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from bot.edges.losant.errors import LosantError
 from bot.edges.losant.models import Role
@@ -19,21 +24,96 @@ from bot.usecases.results import (
     RoleChanged,
     WriteUnknown,
 )
+from handlers.caller import Caller
 from handlers.views import Reply, render_bot_error, render_losant_error, render_result
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """What to tell the person, where, and what to record.
+
+    ``replace``: the reply takes the place of the message whose button was pressed
+    (a confirmed card becomes its outcome; a page becomes the next page). Otherwise
+    the reply is a message of its own and the card stays, for whoever may still use it.
+    """
+
     reply: Reply
-    audit: AuditEvent | None
+    replace: bool = False
+    audit: tuple[AuditEvent, ...] = ()
 
 
-def for_result(result: Result, *, actor: str, channel: str) -> Outcome:
+# What a listener's work is: an Outcome known at once (answered in the ack when it can
+# be), or the work still to do, which the delivery step runs after acking.
+Work = Outcome | Coroutine[Any, Any, Outcome]
+
+
+def for_result(result: Result, caller: Caller, *, replace: bool = False) -> Outcome:
     """The reply for ``result``, and an audit event when it is the outcome of a write."""
-    return Outcome(reply=render_result(result), audit=_audit(result, actor, channel))
+    event = _audit(result, caller)
+    return Outcome(render_result(result), replace, (event,) if event else ())
 
 
-def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
+def refused(
+    caller: Caller,
+    reply: Reply,
+    *,
+    subcommand: str,
+    reason: str,
+    org: str | None = None,
+    target: str | None = None,
+    role: str | None = None,
+    replace: bool = False,
+) -> Outcome:
+    """A refusal: ``reply`` to the person, and a ``refused`` audit event saying why."""
+    event = AuditEvent(
+        actor=caller.user,
+        channel=caller.channel,
+        subcommand=subcommand,
+        decision="refused",
+        **org_as_named(org),
+        target=target,
+        role=role,
+        reason=reason,
+    )
+    return Outcome(reply, replace, (event,))
+
+
+def for_error(
+    exc: LosantError | BotError,
+    caller: Caller,
+    *,
+    subcommand: str,
+    is_write: bool,
+    org: str | None = None,
+    target: str | None = None,
+    role: str | None = None,
+    replace: bool = False,
+) -> Outcome:
+    """The reply for a failure, and a ``failed`` audit event when a write failed."""
+    if isinstance(exc, LosantError):
+        # A write's error means it did not happen: one that might have is read back first.
+        reply = render_losant_error(exc, org=org, target=target, unchanged=is_write)
+        status = exc.status
+    else:
+        reply = render_bot_error(exc)
+        status = None
+    if not is_write:
+        return Outcome(reply, replace)
+    event = AuditEvent(
+        actor=caller.user,
+        channel=caller.channel,
+        subcommand=subcommand,
+        decision="failed",
+        **org_as_named(org),
+        target=target,
+        role=role,
+        losant_status=status,
+        reason=exc.message[:200],
+    )
+    return Outcome(reply, replace, (event,))
+
+
+def _audit(result: Result, caller: Caller) -> AuditEvent | None:
     """What the audit trail records for a write's outcome; reads record nothing."""
     role: Role | None
     previous: Role | None
@@ -52,8 +132,8 @@ def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
             target, role, op = result.target, None, "remove"
         case WriteUnknown():
             return AuditEvent(
-                actor=actor,
-                channel=channel,
+                actor=caller.user,
+                channel=caller.channel,
                 subcommand=result.subcommand,
                 decision="unknown",
                 org=result.org.id,
@@ -65,8 +145,8 @@ def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
         case _:
             return None
     return AuditEvent(
-        actor=actor,
-        channel=channel,
+        actor=caller.user,
+        channel=caller.channel,
         subcommand=op,
         decision="done",
         org=result.org.id,
@@ -78,40 +158,3 @@ def _audit(result: Result, actor: str, channel: str) -> AuditEvent | None:
         losant_status=None if already else 200,
         already=already,
     )
-
-
-def for_error(
-    exc: LosantError | BotError,
-    *,
-    actor: str,
-    channel: str,
-    subcommand: str,
-    is_write: bool,
-    org: str | None = None,
-    target: str | None = None,
-    role: str | None = None,
-) -> Outcome:
-    """The reply for a failure, and a ``failed`` audit event when a write failed."""
-    if isinstance(exc, LosantError):
-        # A write's error means it did not happen: one that might have is read back first.
-        reply = render_losant_error(exc, org=org, target=target, unchanged=is_write)
-        status = exc.status
-    else:
-        reply = render_bot_error(exc)
-        status = None
-    event = (
-        AuditEvent(
-            actor=actor,
-            channel=channel,
-            subcommand=subcommand,
-            decision="failed",
-            **org_as_named(org),
-            target=target,
-            role=role,
-            losant_status=status,
-            reason=exc.message[:200],
-        )
-        if is_write
-        else None
-    )
-    return Outcome(reply=reply, audit=event)

@@ -9,10 +9,10 @@ import pytest
 
 from bot.usecases.access import (
     AccessPolicy,
-    Decision,
     GroupDirectory,
     GroupLookupError,
     Level,
+    Verdict,
     need_for,
 )
 from bot.usecases.commands import SUBCOMMANDS, Subcommand
@@ -92,56 +92,56 @@ def test_need_for(subcommand: Subcommand, expected: Level | None) -> None:
 @pytest.mark.parametrize(
     ("user", "subcommand", "expected", "lookups"),
     [
-        pytest.param(WRITER, "remove", Decision(True, "write"), [], id="writer-writes"),
-        pytest.param(WRITER, "list", Decision(True, "write"), [], id="writer-reads"),
-        pytest.param(READER, "show", Decision(True, "read"), [], id="reader-reads"),
+        pytest.param(WRITER, "remove", Verdict(True, "write"), [], id="writer-writes"),
+        pytest.param(WRITER, "list", Verdict(True, "write"), [], id="writer-reads"),
+        pytest.param(READER, "show", Verdict(True, "read"), [], id="reader-reads"),
         pytest.param(
-            READER, "add", Decision(False, "read", ONLY_READS), ["SWRITE"], id="reader-writes"
+            READER, "add", Verdict(False, "read", ONLY_READS), ["SWRITE"], id="reader-writes"
         ),
         pytest.param(
-            GROUP_WRITER, "role", Decision(True, "write"), ["SWRITE"], id="group-writer-writes"
+            GROUP_WRITER, "role", Verdict(True, "write"), ["SWRITE"], id="group-writer-writes"
         ),
         pytest.param(
-            GROUP_WRITER, "orgs", Decision(True, "write"), ["SWRITE"], id="group-writer-reads"
+            GROUP_WRITER, "orgs", Verdict(True, "write"), ["SWRITE"], id="group-writer-reads"
         ),
         pytest.param(
             GROUP_READER,
             "list",
-            Decision(True, "read"),
+            Verdict(True, "read"),
             ["SWRITE", "SREAD"],
             id="group-reader-reads",
         ),
         pytest.param(
             GROUP_READER,
             "remove",
-            Decision(False, "read", ONLY_READS),
+            Verdict(False, "read", ONLY_READS),
             ["SWRITE", "SREAD"],
             id="group-reader-writes",
         ),
         pytest.param(
             STRANGER,
             "list",
-            Decision(False, None, NOT_LISTED),
+            Verdict(False, None, NOT_LISTED),
             ["SWRITE", "SREAD"],
             id="stranger-reads",
         ),
         pytest.param(
             STRANGER,
             "add",
-            Decision(False, None, NOT_WRITER),
+            Verdict(False, None, NOT_WRITER),
             ["SWRITE", "SREAD"],
             id="stranger-writes",
         ),
-        pytest.param(WRITER, "help", Decision(True, "write"), [], id="writer-help"),
-        pytest.param(READER, "help", Decision(True, "read"), ["SWRITE"], id="reader-help"),
-        pytest.param(GROUP_WRITER, "help", Decision(True, "write"), ["SWRITE"], id="group-help"),
+        pytest.param(WRITER, "help", Verdict(True, "write"), [], id="writer-help"),
+        pytest.param(READER, "help", Verdict(True, "read"), ["SWRITE"], id="reader-help"),
+        pytest.param(GROUP_WRITER, "help", Verdict(True, "write"), ["SWRITE"], id="group-help"),
         pytest.param(
-            STRANGER, "help", Decision(True, None), ["SWRITE", "SREAD"], id="stranger-help"
+            STRANGER, "help", Verdict(True, None), ["SWRITE", "SREAD"], id="stranger-help"
         ),
     ],
 )
 async def test_check(
-    user: str, subcommand: Subcommand, expected: Decision, lookups: list[str]
+    user: str, subcommand: Subcommand, expected: Verdict, lookups: list[str]
 ) -> None:
     """Deny by default, writers may read, groups are asked only as far as needed; help may
     run for anyone and reports the caller's full level."""
@@ -155,23 +155,23 @@ async def test_check(
 @pytest.mark.parametrize(
     ("channel", "subcommand", "expected"),
     [
-        pytest.param("C1", "remove", Decision(True, "write"), id="listed-channel"),
-        pytest.param("D1", "list", Decision(True, "write"), id="listed-dm"),
+        pytest.param("C1", "remove", Verdict(True, "write"), id="listed-channel"),
+        pytest.param("D1", "list", Verdict(True, "write"), id="listed-dm"),
         pytest.param(
             "C2",
             "list",
-            Decision(False, None, "only works in: C1, D1", ("C1", "D1")),
+            Verdict(False, None, "only works in: C1, D1", ("C1", "D1")),
             id="other-channel",
         ),
         pytest.param(
             "D2",
             "help",
-            Decision(False, None, "only works in: C1, D1", ("C1", "D1")),
+            Verdict(False, None, "only works in: C1, D1", ("C1", "D1")),
             id="help-too",
         ),
     ],
 )
-async def test_channel_rule(channel: str, subcommand: Subcommand, expected: Decision) -> None:
+async def test_channel_rule(channel: str, subcommand: Subcommand, expected: Verdict) -> None:
     """MEMBERS_CHANNELS holds for every subcommand, help included; a DM is its D… channel."""
     policy = make_policy(FakeGroups(), channels=("C1", "D1"))
 
@@ -182,38 +182,38 @@ async def test_channel_rule(channel: str, subcommand: Subcommand, expected: Deci
     ("failing", "user", "subcommand", "expected"),
     [
         pytest.param(
-            {"SWRITE"}, WRITER, "remove", Decision(True, "write"), id="direct-writer-unaffected"
+            {"SWRITE"}, WRITER, "remove", Verdict(True, "write"), id="direct-writer-unaffected"
         ),
         pytest.param(
-            {"SWRITE"}, READER, "list", Decision(True, "read"), id="direct-reader-unaffected"
+            {"SWRITE"}, READER, "list", Verdict(True, "read"), id="direct-reader-unaffected"
         ),
         pytest.param(
             {"SWRITE"},
             READER,
             "add",
-            Decision(False, None, SLACK_FAILED, transient=True),
+            Verdict(False, None, SLACK_FAILED, transient=True),
             id="reader-writes",
         ),
         pytest.param(
             {"SWRITE"},
             STRANGER,
             "list",
-            Decision(False, None, SLACK_FAILED, transient=True),
+            Verdict(False, None, SLACK_FAILED, transient=True),
             id="stranger-reads",
         ),
         pytest.param(
-            {"SWRITE"}, GROUP_READER, "list", Decision(True, "read"), id="other-group-decides"
+            {"SWRITE"}, GROUP_READER, "list", Verdict(True, "read"), id="other-group-decides"
         ),
         pytest.param(
-            {"SREAD"}, GROUP_WRITER, "list", Decision(True, "write"), id="failure-not-needed"
+            {"SREAD"}, GROUP_WRITER, "list", Verdict(True, "write"), id="failure-not-needed"
         ),
         pytest.param(
-            {"SREAD"}, STRANGER, "add", Decision(False, None, NOT_WRITER), id="refused-anyway"
+            {"SREAD"}, STRANGER, "add", Verdict(False, None, NOT_WRITER), id="refused-anyway"
         ),
     ],
 )
 async def test_failed_lookups_fail_closed(
-    failing: set[str], user: str, subcommand: Subcommand, expected: Decision
+    failing: set[str], user: str, subcommand: Subcommand, expected: Verdict
 ) -> None:
     """A group Slack can't list refuses only when it was needed to decide, and says why."""
     policy = make_policy(FakeGroups(failing))
@@ -371,10 +371,10 @@ async def test_directory_one_cancelled_waiter_does_not_cancel_the_fetch() -> Non
 @pytest.mark.parametrize(
     ("user", "channel", "subcommand", "expected"),
     [
-        pytest.param(WRITER, "C1", "remove", Decision(True, "write"), id="direct-writer"),
-        pytest.param(READER, "C1", "list", Decision(True, "read"), id="direct-reader"),
+        pytest.param(WRITER, "C1", "remove", Verdict(True, "write"), id="direct-writer"),
+        pytest.param(READER, "C1", "list", Verdict(True, "read"), id="direct-reader"),
         pytest.param(
-            WRITER, "C9", "help", Decision(False, None, "only works in: C1", ("C1",)), id="channel"
+            WRITER, "C9", "help", Verdict(False, None, "only works in: C1", ("C1",)), id="channel"
         ),
         pytest.param(READER, "C1", "add", None, id="reader-writes-needs-groups"),
         pytest.param(STRANGER, "C1", "help", None, id="help-needs-groups"),
@@ -382,7 +382,7 @@ async def test_directory_one_cancelled_waiter_does_not_cancel_the_fetch() -> Non
     ],
 )
 async def test_check_now_without_cache(
-    user: str, channel: str, subcommand: Subcommand, expected: Decision | None
+    user: str, channel: str, subcommand: Subcommand, expected: Verdict | None
 ) -> None:
     """check_now answers from the lists alone, and says None when a group must be asked."""
     fake = FakeGroups()
@@ -418,6 +418,6 @@ async def test_check_now_uses_fresh_cached_groups(user: str, subcommand: Subcomm
 async def test_check_now_refuses_a_stranger_when_no_groups_are_configured() -> None:
     """Without user groups, deciding never needs Slack, so a stranger is refused at once."""
     policy = make_policy(FakeGroups(), writers=(WRITER,), readers=(READER,))
-    expected = Decision(False, None, NOT_LISTED)
+    expected = Verdict(False, None, NOT_LISTED)
 
     assert expected == policy.check_now(user_id=STRANGER, channel_id="C1", subcommand="list")

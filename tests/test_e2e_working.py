@@ -35,3 +35,16 @@ async def test_slow_confirm_replaces_the_card_with_the_note_then_the_outcome() -
         assert "Removed ada@acme.io" in text_of(posts[1])
         org = bot.sim.state.find_org_by_name(ACME)
         assert None is bot.sim.state.find_member_by_email(org.id, "ada@acme.io")
+
+
+async def test_slow_page_click_gets_the_working_note_in_place_of_the_list() -> None:
+    """Next on a list while Losant is slow: the list becomes the note, then the next page
+    (page clicks go through the same delivery step as commands)."""
+    async with running_bot(LOSANT_TIMEOUT_S="5", LOSANT_RETRY_BUDGET_S="8") as bot:
+        first = await bot.reply(await bot.command("list org=Globex"))
+        bot.sim.faults.latency_s = 2.0
+        click = await bot.click(first, "members_next", user=WRITER)
+        posts = await bot.replies(click, 2)
+        assert [True, True] == [p.get("replace_original") for p in posts]
+        assert WORKING in text_of(posts[0])
+        assert "page 2 of 130" in text_of(posts[1])

@@ -83,11 +83,12 @@ async def bot_with_secrets(**overrides: str) -> AsyncIterator[Harness]:
 
 
 async def malformed_click(http: httpx.AsyncClient, events_url: str, url: str, value: str) -> None:
-    """A signed click whose ``user`` is not an object: the bot fails inside a listener."""
+    """A signed click whose user ID is not a string, which Slack never sends: the bot
+    fails inside a listener, so the internal-error path runs for real."""
     payload = block_action_body(
         action_id="members_next", value=value, user_id=WRITER, channel_id="C0G", response_url=url
     )
-    payload["user"] = WRITER
+    payload["user"] = {"id": 12345, "name": "not-a-string"}
     body = encode_action(payload)
     await http.post(events_url, content=body, headers=sign(body, SIGNING_SECRET))
 
@@ -157,7 +158,7 @@ async def test_no_secret_in_logs_replies_audit_or_exceptions(
     assert "Something went wrong" in said
     assert "all.Instance" in said  # the 401 reply for the operator
     assert "Losant is unavailable" in said
-    assert "AttributeError" in logged  # the internal error's traceback
+    assert "TypeError" in logged  # the internal error's traceback
     # The code that holds each secret was talking at DEBUG: Bolt (the signing secret),
     # slack_sdk (the bot token), the Losant client (its token).
     assert {"slack_bolt", "slack_sdk.web.async_base_client", "bot.losant"} <= debugging
@@ -216,7 +217,7 @@ async def test_the_real_process_writes_no_secret_at_debug() -> None:
             assert 0 == await bot.exit_status()
         output = bot.output
 
-    assert "AttributeError" in output
+    assert "TypeError" in output
     assert '"level": "debug"' in output
     assert [] == leaks(output)
     assert [] == leaks(json.dumps([p.payload for p in slack.responses] + slack.messages))

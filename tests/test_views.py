@@ -93,11 +93,10 @@ def member(n: int, role: Role = "view") -> Member:
 # ---- Reply and escaping ----------------------------------------------------------------
 
 
-def test_reply_to_dict_leaves_replace_original_out_unless_set() -> None:
-    """Bolt gets replace_original only when a view decided it, so ack() never sees it."""
-    assert Reply("t", []).to_dict() == {"text": "t", "blocks": [], "response_type": "ephemeral"}
-    expected = {"text": "t", "blocks": [], "response_type": "in_channel", "replace_original": False}
-    assert expected == Reply("t", [], "in_channel", replace_original=False).to_dict()
+def test_reply_to_dict_never_says_where_it_goes() -> None:
+    """A view only says what to show: whether it replaces a card is the delivery step's."""
+    expected = {"text": "t", "blocks": [], "response_type": "in_channel"}
+    assert expected == Reply("t", [], "in_channel").to_dict()
 
 
 @pytest.mark.parametrize(
@@ -382,12 +381,11 @@ def test_confirm_card(
     assert expected == render_result(result).to_dict()
 
 
-def test_cancel_and_refusal_replace_the_card() -> None:
-    """After a click the card is replaced, and the refusal's reason is shown escaped."""
+def test_cancel_and_refusal_read_plainly() -> None:
+    """After a click: what was cancelled, or the refusal's reason shown escaped."""
     cancelled = ephemeral(
         "Cancelled. Nothing was changed.",
         section("Cancelled. Nothing was changed."),
-        replace_original=True,
     )
     refused = ephemeral(
         "Expired &lt;soon&gt;. Nothing was changed.",
@@ -395,7 +393,6 @@ def test_cancel_and_refusal_replace_the_card() -> None:
             ":no_entry: Expired &lt;soon&gt;. Nothing was changed.\n"
             "Run the command again if you still want this change."
         ),
-        replace_original=True,
     )
     actual = (render_cancelled().to_dict(), render_confirm_refused("Expired <soon>.").to_dict())
     assert (cancelled, refused) == actual

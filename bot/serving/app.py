@@ -82,9 +82,7 @@ def create_app(
         auditor=Auditor(client, settings.members_audit_channel),
         responder=responder,
         inflight=inflight,
-        signing_key=settings.action_signing_key,
         default_org=settings.losant_default_org,
-        clock=clock,
     )
     register(app, deps)
 

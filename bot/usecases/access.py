@@ -46,7 +46,7 @@ def subcommands_for(level: Level | None) -> tuple[Subcommand, ...]:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Verdict:
     """Whether to go ahead; ``reason`` says why not, for the reply and the audit log.
 
     ``level`` is what deciding established about the caller. For help it is their
@@ -157,15 +157,13 @@ class AccessPolicy:
         self._channels = tuple(dict.fromkeys(channels))
         self._groups = groups
 
-    async def check(self, *, user_id: str, channel_id: str, subcommand: Subcommand) -> Decision:
+    async def check(self, *, user_id: str, channel_id: str, subcommand: Subcommand) -> Verdict:
         """May ``user_id`` run ``subcommand`` in ``channel_id``? Asks Slack as far as needed."""
         if refusal := self._channel_refusal(channel_id):
             return refusal
         return await self._resolve(user_id, need_for(subcommand))
 
-    def check_now(
-        self, *, user_id: str, channel_id: str, subcommand: Subcommand
-    ) -> Decision | None:
+    def check_now(self, *, user_id: str, channel_id: str, subcommand: Subcommand) -> Verdict | None:
         """``check``'s answer without asking Slack, or ``None`` when Slack must be asked.
 
         Lets a handler answer within the ack whenever no Slack call is needed.
@@ -188,9 +186,9 @@ class AccessPolicy:
         """What help offers: only what the caller may run."""
         return frozenset(subcommands_for(await self.level(user_id)))
 
-    def _channel_refusal(self, channel_id: str) -> Decision | None:
+    def _channel_refusal(self, channel_id: str) -> Verdict | None:
         if self._channels and channel_id not in self._channels:
-            return Decision(
+            return Verdict(
                 False,
                 None,
                 f"only works in: {', '.join(self._channels)}",
@@ -198,7 +196,7 @@ class AccessPolicy:
             )
         return None
 
-    async def _resolve(self, user_id: str, need: Level | None) -> Decision:
+    async def _resolve(self, user_id: str, need: Level | None) -> Verdict:
         known: dict[str, bool | GroupLookupError] = {}
         while isinstance(step := self._decide(user_id, need, known), _Ask):
             try:
@@ -207,7 +205,7 @@ class AccessPolicy:
                 known[step.group_id] = exc
         return step
 
-    def _decide(self, user_id: str, need: Level | None, known: Known) -> Decision | _Ask:
+    def _decide(self, user_id: str, need: Level | None, known: Known) -> Verdict | _Ask:
         """The decision if ``known`` suffices, else the next group to ask about.
 
         ``need`` None (help) means: find out everything the caller may do, and let a
@@ -217,13 +215,13 @@ class AccessPolicy:
             "write" if user_id in self._writers else "read" if user_id in self._readers else None
         )
         if direct == "write" or (direct == "read" and need == "read"):
-            return Decision(True, direct)
+            return Verdict(True, direct)
 
         in_writers = _find(self._writer_groups, known)
         if isinstance(in_writers, _Ask):
             return in_writers
         if in_writers is True:
-            return Decision(True, "write")
+            return Verdict(True, "write")
         if need == "write" and isinstance(in_writers, GroupLookupError):
             return _slack_failed(in_writers)
 
@@ -236,13 +234,13 @@ class AccessPolicy:
         level: Level | None = "read" if in_readers is True else None
 
         if need == "write":
-            return Decision(False, level, ONLY_READS if level else NOT_A_WRITER)
+            return Verdict(False, level, ONLY_READS if level else NOT_A_WRITER)
         if need == "read" and level is None:
             for failure in (in_writers, in_readers):
                 if isinstance(failure, GroupLookupError):
                     return _slack_failed(failure)
-            return Decision(False, None, NOT_LISTED)
-        return Decision(True, level)
+            return Verdict(False, None, NOT_LISTED)
+        return Verdict(True, level)
 
 
 def _find(groups: tuple[str, ...], known: Known) -> bool | GroupLookupError | _Ask:
@@ -259,8 +257,8 @@ def _find(groups: tuple[str, ...], known: Known) -> bool | GroupLookupError | _A
     return failure or False
 
 
-def _slack_failed(error: GroupLookupError) -> Decision:
-    return Decision(
+def _slack_failed(error: GroupLookupError) -> Verdict:
+    return Verdict(
         False, None, f"could not check your user groups with Slack: {error}", transient=True
     )
 

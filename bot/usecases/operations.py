@@ -9,6 +9,7 @@ Everything returns a ``bot.usecases.results`` value for the views; failures are 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 
@@ -38,7 +39,7 @@ from bot.usecases.results import (
     OrgPage,
     Result,
 )
-from bot.usecases.sealed import Op, PendingChange, is_sealable_target, seal
+from bot.usecases.sealed import Op, PendingChange, is_sealable_target, seal, unseal
 from bot.usecases.writes import Writes
 
 
@@ -84,7 +85,11 @@ class Operations:
                         # Nothing to confirm: adding them would change nothing.
                         return MemberAdded(org=org, member=existing, outcome="already_member")
                     return self._confirmation(org, "add", target.value, None, "admin", actor=actor)
-                return await self._writes.add(org, command.target, command.role)
+                added = await self._writes.add(org, command.target, command.role)
+                if isinstance(added, MemberAdded) and added.outcome == "added":
+                    # The person never named the role: the reply must say which one it was.
+                    return dataclasses.replace(added, role_defaulted=command.role_defaulted)
+                return added
             case RoleCommand():
                 member = await self._lookup.member(org, command.target)
                 if command.role == "admin" and member.role != "admin":
@@ -135,6 +140,11 @@ class Operations:
     async def orgs(self, filter: str | None, *, page: int = 0) -> OrgPage:
         orgs = await self._losant.all_orgs(filter=filter)
         return OrgPage(orgs=orgs, total=len(orgs), filter=filter, page=page)
+
+    def opened(self, value: str) -> PendingChange:
+        """The change a Confirm/Cancel button's ``value`` carries, if this bot sealed it and it
+        has not expired; ``InvalidConfirmation`` (or ``ExpiredValue``) otherwise."""
+        return unseal(value, self._key, now=self._clock())
 
     async def confirm(self, change: PendingChange) -> Result:
         """Carry out a confirmed change; a replay finds it already in place and writes nothing."""

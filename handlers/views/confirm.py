@@ -51,22 +51,18 @@ def render_confirmation(result: ConfirmationNeeded) -> Reply:
 
 
 def render_cancelled() -> Reply:
-    """Replaces the card after Cancel."""
+    """What the card becomes after Cancel."""
     said = f"Cancelled. {_NOTHING_CHANGED}"
-    return Reply(text=said, blocks=[section(said)], replace_original=True)
+    return Reply(text=said, blocks=[section(said)])
 
 
-def render_confirm_refused(reason: str, *, replace: bool = True) -> Reply:
-    """A click refused (expired, edited, no longer allowed); by default it replaces the card.
-
-    ``replace=False`` answers the clicker with a message of its own and leaves the card.
-    """
+def render_confirm_refused(reason: str) -> Reply:
+    """A click refused: expired, edited, or no longer allowed."""
     said = f":no_entry: {clip(reason, 500)} {_NOTHING_CHANGED}"
     hint = "Run the command again if you still want this change."
     return Reply(
         text=f"{clip(reason, 500)} {_NOTHING_CHANGED}",
         blocks=[section(f"{said}\n{hint}")],
-        replace_original=replace,
     )
 
 
@@ -78,7 +74,6 @@ def render_not_invoker(invoker: str) -> Reply:
     return Reply(
         text=f"{said} {_NOTHING_CHANGED}",
         blocks=[section(f":no_entry: {said} {_NOTHING_CHANGED}")],
-        replace_original=False,
     )
 
 

@@ -39,7 +39,6 @@ class Reply:
     text: str
     blocks: list[dict[str, Any]]
     response_type: Literal["ephemeral", "in_channel"] = "ephemeral"
-    replace_original: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The keyword arguments for Bolt's ``ack()`` and ``respond()``."""
@@ -48,8 +47,6 @@ class Reply:
             "blocks": self.blocks,
             "response_type": self.response_type,
         }
-        if self.replace_original is not None:
-            body["replace_original"] = self.replace_original
         return body
 
 
