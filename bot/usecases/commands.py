@@ -12,10 +12,49 @@ from typing import Literal
 
 from bot.edges.losant.models import MemberField, Role, SortDirection, is_email, is_object_id
 
-Subcommand = Literal["help", "list", "add", "show", "role", "remove", "orgs"]
-SUBCOMMANDS: tuple[Subcommand, ...] = ("help", "list", "add", "show", "role", "remove", "orgs")
-READ_SUBCOMMANDS: frozenset[Subcommand] = frozenset({"help", "list", "show", "orgs"})
-WRITE_SUBCOMMANDS: frozenset[Subcommand] = frozenset({"add", "role", "remove"})
+Subcommand = Literal[
+    "help",
+    "list",
+    "add",
+    "show",
+    "role",
+    "remove",
+    "orgs",
+    "find",
+    "offboard",
+    "grants",
+    "extend",
+    "revoke",
+    "request",
+    "requests",
+]
+# The grammar's order: what help lists, and what "did you mean" picks from.
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    "help",
+    "list",
+    "add",
+    "show",
+    "role",
+    "remove",
+    "orgs",
+    "find",
+    "offboard",
+    "grants",
+    "extend",
+    "revoke",
+    "request",
+    "requests",
+)
+READ_SUBCOMMANDS: frozenset[Subcommand] = frozenset(
+    {"help", "list", "show", "orgs", "find", "grants", "requests"}
+)
+WRITE_SUBCOMMANDS: frozenset[Subcommand] = frozenset(
+    {"add", "role", "remove", "offboard", "extend", "revoke"}
+)
+# Asking for access is neither: requesters may be neither readers nor writers.
+REQUEST_SUBCOMMANDS: frozenset[Subcommand] = frozenset({"request"})
+# The most people one `add` may name: a Slack message of outcomes stays readable.
+MAX_PEOPLE = 100
 
 
 @dataclass(frozen=True)
@@ -63,8 +102,35 @@ class ListCommand:
 
 @dataclass(frozen=True)
 class AddCommand:
+    """One person; ``duration_s`` makes it a time-limited grant that ends by itself."""
+
     org: OrgRef
     target: MemberRef
+    role: Role = "view"
+    role_defaulted: bool = True
+    duration_s: int | None = None
+    subcommand: Literal["add"] = "add"
+
+
+@dataclass(frozen=True)
+class NotValid:
+    """An entry of a many-people list that names nobody: the text as typed, and why."""
+
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class BulkAddCommand:
+    """Several people at once (``email=a@x.io,b@y.io``, ``user=@a,@b`` or a pasted list).
+
+    ``targets`` are distinct and in the order given; ``invalid`` entries are reported,
+    never allowed to block the rest. At most ``MAX_PEOPLE`` entries in all.
+    """
+
+    org: OrgRef
+    targets: tuple[MemberRef, ...]
+    invalid: tuple[NotValid, ...] = ()
     role: Role = "view"
     role_defaulted: bool = True
     subcommand: Literal["add"] = "add"
@@ -82,6 +148,7 @@ class RoleCommand:
     org: OrgRef
     target: MemberRef
     role: Role
+    duration_s: int | None = None
     subcommand: Literal["role"] = "role"
 
 
@@ -98,8 +165,84 @@ class OrgsCommand:
     subcommand: Literal["orgs"] = "orgs"
 
 
+@dataclass(frozen=True)
+class FindCommand:
+    """Every org of the instance the person is in."""
+
+    target: MemberRef
+    subcommand: Literal["find"] = "find"
+
+
+@dataclass(frozen=True)
+class OffboardCommand:
+    """Remove the person from every org (after one confirmation)."""
+
+    target: MemberRef
+    subcommand: Literal["offboard"] = "offboard"
+
+
+@dataclass(frozen=True)
+class GrantsCommand:
+    """Live time-limited grants, optionally of one org and/or one person."""
+
+    org: OrgRef | None = None
+    target: MemberRef | None = None
+    subcommand: Literal["grants"] = "grants"
+
+
+@dataclass(frozen=True)
+class ExtendCommand:
+    """Move a live grant's end to ``duration_s`` from now."""
+
+    org: OrgRef
+    target: MemberRef
+    duration_s: int
+    subcommand: Literal["extend"] = "extend"
+
+
+@dataclass(frozen=True)
+class RevokeCommand:
+    """End a live grant now, reverting it."""
+
+    org: OrgRef
+    target: MemberRef
+    subcommand: Literal["revoke"] = "revoke"
+
+
+@dataclass(frozen=True)
+class RequestCommand:
+    """Ask for ``role`` in ``org`` for ``duration_s``, for oneself; approvers decide."""
+
+    org: OrgRef
+    role: Role
+    duration_s: int
+    reason: str
+    subcommand: Literal["request"] = "request"
+
+
+@dataclass(frozen=True)
+class RequestsCommand:
+    """The requests waiting for the caller's decision (or their own, for requesters)."""
+
+    subcommand: Literal["requests"] = "requests"
+
+
 Command = (
-    HelpCommand | ListCommand | AddCommand | ShowCommand | RoleCommand | RemoveCommand | OrgsCommand
+    HelpCommand
+    | ListCommand
+    | AddCommand
+    | BulkAddCommand
+    | ShowCommand
+    | RoleCommand
+    | RemoveCommand
+    | OrgsCommand
+    | FindCommand
+    | OffboardCommand
+    | GrantsCommand
+    | ExtendCommand
+    | RevokeCommand
+    | RequestCommand
+    | RequestsCommand
 )
 
 
@@ -130,4 +273,6 @@ def target_of(command: Command) -> str | None:
 
 def role_of(command: Command) -> Role | None:
     """The role a write would grant; list's ``role=`` is a filter, not a grant."""
-    return command.role if isinstance(command, AddCommand | RoleCommand) else None
+    if isinstance(command, AddCommand | BulkAddCommand | RoleCommand | RequestCommand):
+        return command.role
+    return None

@@ -27,7 +27,7 @@ from bot.usecases.commands import (
     RoleCommand,
     ShowCommand,
 )
-from bot.usecases.errors import MemberNotFound
+from bot.usecases.errors import BotError, MemberNotFound
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
 from bot.usecases.results import (
     AmbiguousOrg,
@@ -71,6 +71,13 @@ class Operations:
                 return await self.orgs(command.filter)
             case ListCommand():
                 return await self.members(command)
+            case AddCommand() | ShowCommand() | RoleCommand() | RemoveCommand():
+                return await self._in_org(command, actor)
+        raise BotError(f"/members {command.subcommand} is not available yet.")
+
+    async def _in_org(
+        self, command: AddCommand | ShowCommand | RoleCommand | RemoveCommand, actor: str
+    ) -> Result:
         org = await self._lookup.org(command.org)
         if isinstance(org, AmbiguousOrg):
             return org
