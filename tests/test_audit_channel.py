@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.edges.slack.audit_channel import AuditChannel
 from bot.sandbox.fake_slack import FakeSlack
+from bot.usecases.audit import AuditEvent, Auditor
 from tests.harness import ManualClock
 
 CHANNEL = "C0AUDIT"
@@ -126,6 +127,23 @@ async def test_one_line_is_one_message_with_exactly_that_text(
     assert [(CHANNEL, "<@U01> added bo@acme.io to Acme as view")] == [
         (m["channel"], m["text"]) for m in slack.messages
     ]
+
+
+async def test_recording_never_waits_on_slack(
+    slack: FakeSlack, open_channel: Callable[..., AuditChannel], caplog: pytest.LogCaptureFixture
+) -> None:
+    """With Slack holding its answer for a minute, record() still returns at once, logged."""
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    slack.fail_api("chat.postMessage", error=None, delay_s=60)
+    auditor = Auditor(open_channel())
+    event = AuditEvent(actor="U01", channel="C1", subcommand="add", decision="done")
+
+    async with asyncio.timeout(WAIT_S):
+        await auditor.record(event)
+        await auditor.record(event)
+
+    assert 2 == len([r for r in caplog.records if getattr(r, "event", None) == "audit"])
+    assert [] == slack.messages
 
 
 async def test_a_burst_under_the_rate_limit_takes_a_handful_of_posts_in_order(
@@ -340,3 +358,17 @@ async def test_closing_with_slack_down_drops_the_rest_with_one_error(
          "dropped (each one's audit log line remains)"),
         (logging.ERROR, f"the audit channel {CHANNEL} is closed: dropping audit messages"),
     ] == channel_log()  # fmt: skip
+
+
+async def test_an_auditor_without_a_channel_only_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """No MEMBERS_AUDIT_CHANNEL: the log line is written and there is nothing to flush."""
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    auditor = Auditor()
+
+    await auditor.record(AuditEvent(actor="U01", channel="C1", subcommand="add", decision="done"))
+
+    assert (True, ["audit add - by U01: done"]) == (
+        await auditor.flush(0),
+        [r.getMessage() for r in caplog.records],
+    )
+    await auditor.aclose()
