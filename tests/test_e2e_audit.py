@@ -10,6 +10,7 @@ reply, and what could not be posted is counted in the log.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -378,6 +379,67 @@ async def test_a_broken_audit_channel_is_logged_and_the_reply_still_arrives(
             (r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.audit.channel"
         ]
         assert posted == [m["text"] for m in bot.slack.messages]
+
+
+async def test_a_burst_under_slacks_rate_limit_reaches_the_channel_whole_and_in_order(
+    audit_log: pytest.LogCaptureFixture,
+) -> None:
+    """Twelve adds at once, just after a post, with one post a second allowed: all twelve
+    sentences are posted, combined into fewer messages, in the order of the log lines."""
+    clock = ManualClock()
+    async with running_bot(MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
+        # Slack's clock stands still until the test moves it, so the first change spends
+        # the channel's allowance and the burst surely meets the limit.
+        bot.slack.rate_limit("chat.postMessage", per_s=1, clock=clock)
+        await bot.reply(await bot.command("add org=Acme email=first@acme.io"))
+        emails = [f"burst{i:02}@acme.io" for i in range(12)]
+        await asyncio.gather(*(bot.command(f"add org=Acme email={email}") for email in emails))
+        await bot.slack.wait_for_rate_limited(1, timeout=10)
+        clock.advance(1)
+        await bot.settle()
+
+        logged = [line["target"] for line in audit_lines(audit_log)]
+        assert ["first@acme.io", *sorted(emails)] == [logged[0], *sorted(logged[1:])]
+        expected = [f"<@{WRITER}> added {email} to Acme as view" for email in logged]
+        posted = [line for m in bot.slack.messages for line in m["text"].split("\n")]
+        assert expected == posted
+
+
+@pytest.mark.parametrize(
+    "take_slack_down",
+    [
+        pytest.param(
+            lambda slack: slack.fail_api("chat.postMessage", status=503, times=1000), id="5xx"
+        ),
+        pytest.param(
+            lambda slack: slack.fail_api(
+                "chat.postMessage", error="ratelimited", status=429, times=1000
+            ),
+            id="ratelimited",
+        ),
+    ],
+)
+async def test_closing_with_slack_down_logs_one_error_with_the_dropped_count(
+    take_slack_down: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack taking no posts: every event has its log line, and closing the bot says in one
+    ERROR how many audit messages were dropped."""
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    async with running_bot(MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
+        take_slack_down(bot.slack)
+        for i in range(3):
+            await bot.command(f"add org=Acme email=down{i}@acme.io")
+        assert await bot.runtime.inflight.drain(10), "the bot did not finish in time"
+
+        await bot.runtime.aclose(grace_s=0.2)
+
+        assert ["done"] * 3 == [line["decision"] for line in audit_lines(caplog)]
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert [
+            f"shutting down with 3 audit message(s) not posted to {AUDIT_CHANNEL}: dropped "
+            "(each one's audit log line remains)"
+        ] == errors
+        assert [] == bot.slack.messages
 
 
 async def test_each_request_has_its_own_request_id(audit_log: pytest.LogCaptureFixture) -> None:

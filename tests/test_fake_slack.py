@@ -254,7 +254,9 @@ async def test_rate_limit_answers_429_with_retry_after_beyond_the_limit(
     expected = (429, "1", {"ok": False, "error": "ratelimited"})
     assert expected == (response.status_code, response.headers.get("Retry-After"), response.data)
     assert ["first"] == [m["text"] for m in slack.messages]
-    assert ["second"] == [call.args["text"] for call in slack.rate_limited]
+    rate_limited = await slack.wait_for_rate_limited(1, timeout=SHORT_S)
+    assert ["second"] == [call.args["text"] for call in rate_limited]
+    assert rate_limited == slack.rate_limited
 
 
 async def test_rate_limit_refills_as_its_clock_moves(slack: FakeSlack, web: AsyncWebClient) -> None:

@@ -169,6 +169,10 @@ class FakeSlack:
         """Every Web API call answered 429 by a rate limit, in arrival order."""
         return self._web.rate_limited.items
 
+    async def wait_for_rate_limited(self, count: int, *, timeout: float = 5.0) -> list[ApiCall]:
+        """The first ``count`` calls answered 429, once there (AssertionError if not)."""
+        return await self._web.rate_limited.wait_for(count, timeout=timeout)
+
     # -- response_url ------------------------------------------------------------------
 
     def response_url(self) -> str:
