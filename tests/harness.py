@@ -144,8 +144,9 @@ class Harness:
         return sent.ack
 
     async def settle(self, wait_s: float = 10.0) -> None:
-        """Wait until the bot has finished every request it has started."""
-        assert await self.runtime.inflight.drain(wait_s), "the bot did not finish in time"
+        """Wait until the bot has finished every request it has started, and the audit
+        channel has posted (or given up on) what they queued."""
+        assert await self.runtime.drain(wait_s), "the bot did not finish in time"
 
 
 def org_id(sim: Simulator, name: str = ACME) -> str:

@@ -2,13 +2,15 @@
 
 Every change and every refused attempt leaves exactly one structured log line (logger
 ``bot.usecases.audit``) with the promised keys and, when ``MEMBERS_AUDIT_CHANNEL`` is set,
-exactly one message in that channel saying who did what to whom, where, and how it
-ended. Usage errors and plain reads leave nothing; a broken audit channel never
-breaks the reply.
+one sentence in that channel saying who did what to whom, where, and how it ended: one
+message each, unless a burst meets Slack's rate limit and sentences are combined.
+Usage errors and plain reads leave nothing; a broken audit channel never breaks the
+reply, and what could not be posted is counted in the log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -329,33 +331,114 @@ async def test_usage_errors_reads_and_pending_cards_are_not_audited(
 
 
 @pytest.mark.parametrize(
-    "break_channel",
+    ("break_channel", "logged", "posted"),
     [
         pytest.param(
             lambda bot: bot.slack.fail_api("chat.postMessage", error="internal_error"),
-            id="slack-error",
+            [
+                (logging.WARNING, f"could not post to the audit channel {AUDIT_CHANNEL} "
+                 "(HTTP 200: internal_error); retrying"),
+                (logging.INFO, f"posting to the audit channel {AUDIT_CHANNEL} again"),
+            ],
+            [f"<@{WRITER}> added still@acme.io to Acme as view"],
+            id="slack-error-retried",
         ),
-        pytest.param(lambda bot: bot.slack.remove_channel(AUDIT_CHANNEL), id="channel-gone"),
+        pytest.param(
+            lambda bot: bot.slack.remove_channel(AUDIT_CHANNEL),
+            [
+                (logging.ERROR, f"dropped 1 audit message(s) for the audit channel {AUDIT_CHANNEL}"
+                 " (HTTP 200: channel_not_found); further drops are counted until a post "
+                 "succeeds (each one's audit log line remains)"),
+            ],
+            [],
+            id="channel-gone",
+        ),
         pytest.param(
             lambda bot: bot.slack.fail_api("chat.postMessage", error="ratelimited", status=429),
-            id="rate-limited",
+            [],
+            [f"<@{WRITER}> added still@acme.io to Acme as view"],
+            id="rate-limited-waited-out",
         ),
     ],
-)
+)  # fmt: skip
 async def test_a_broken_audit_channel_is_logged_and_the_reply_still_arrives(
-    break_channel: Any, caplog: pytest.LogCaptureFixture
+    break_channel: Any,
+    logged: list[tuple[int, str]],
+    posted: list[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """chat.postMessage failing: the person still gets their answer; the log says why."""
+    """chat.postMessage failing: the person still gets their answer; a passing failure is
+    retried, a lasting one is dropped and logged."""
     caplog.set_level(logging.INFO, logger="bot.audit")
     async with running_bot(MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
         break_channel(bot)
         reply = await bot.reply(await bot.command("add org=Acme email=still@acme.io"))
         assert "Added still@acme.io to *Acme* as `view`" in reply["text"]
         assert ["done"] == [line["decision"] for line in audit_lines(caplog)]
-        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-        assert [f"could not post the audit message to {AUDIT_CHANNEL}"] == [
-            r.getMessage() for r in warnings
+        assert logged == [
+            (r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.audit.channel"
         ]
+        assert posted == [m["text"] for m in bot.slack.messages]
+
+
+async def test_a_burst_under_slacks_rate_limit_reaches_the_channel_whole_and_in_order(
+    audit_log: pytest.LogCaptureFixture,
+) -> None:
+    """Twelve adds at once, just after a post, with one post a second allowed: all twelve
+    sentences are posted, combined into fewer messages, in the order of the log lines."""
+    clock = ManualClock()
+    async with running_bot(MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
+        # Slack's clock stands still until the test moves it, so the first change spends
+        # the channel's allowance and the burst surely meets the limit.
+        bot.slack.rate_limit("chat.postMessage", per_s=1, clock=clock)
+        await bot.reply(await bot.command("add org=Acme email=first@acme.io"))
+        emails = [f"burst{i:02}@acme.io" for i in range(12)]
+        await asyncio.gather(*(bot.command(f"add org=Acme email={email}") for email in emails))
+        await bot.slack.wait_for_rate_limited(1, timeout=10)
+        clock.advance(1)
+        await bot.settle()
+
+        logged = [line["target"] for line in audit_lines(audit_log)]
+        assert ["first@acme.io", *sorted(emails)] == [logged[0], *sorted(logged[1:])]
+        expected = [f"<@{WRITER}> added {email} to Acme as view" for email in logged]
+        posted = [line for m in bot.slack.messages for line in m["text"].split("\n")]
+        assert expected == posted
+
+
+@pytest.mark.parametrize(
+    "take_slack_down",
+    [
+        pytest.param(
+            lambda slack: slack.fail_api("chat.postMessage", status=503, times=1000), id="5xx"
+        ),
+        pytest.param(
+            lambda slack: slack.fail_api(
+                "chat.postMessage", error="ratelimited", status=429, times=1000
+            ),
+            id="ratelimited",
+        ),
+    ],
+)
+async def test_closing_with_slack_down_logs_one_error_with_the_dropped_count(
+    take_slack_down: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack taking no posts: every event has its log line, and closing the bot says in one
+    ERROR how many audit messages were dropped."""
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    async with running_bot(MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
+        take_slack_down(bot.slack)
+        for i in range(3):
+            await bot.command(f"add org=Acme email=down{i}@acme.io")
+        assert await bot.runtime.inflight.drain(10), "the bot did not finish in time"
+
+        await bot.runtime.aclose(grace_s=0.2)
+
+        assert ["done"] * 3 == [line["decision"] for line in audit_lines(caplog)]
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert [
+            f"shutting down with 3 audit message(s) not posted to {AUDIT_CHANNEL}: dropped "
+            "(each one's audit log line remains)"
+        ] == errors
         assert [] == bot.slack.messages
 
 

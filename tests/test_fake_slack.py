@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.sandbox.fake_slack import ApiCall, FakeSlack, ResponsePost
+from tests.harness import ManualClock
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"
@@ -236,6 +237,69 @@ async def test_fail_api_with_only_a_delay_is_slow_once(
 
     expected_user_id = "UBOT"
     assert expected_user_id == (await web.auth_test())["user_id"]
+
+
+async def test_rate_limit_answers_429_with_retry_after_beyond_the_limit(
+    slack: FakeSlack, web: AsyncWebClient
+) -> None:
+    """Beyond one post a second, Slack's answer: 429, Retry-After 1, error ratelimited."""
+    clock = ManualClock()
+    slack.rate_limit("chat.postMessage", per_s=1, clock=clock)
+    await web.chat_postMessage(channel="C1", text="first")
+
+    with pytest.raises(SlackApiError) as raised:
+        await web.chat_postMessage(channel="C1", text="second")
+
+    response = raised.value.response
+    expected = (429, "1", {"ok": False, "error": "ratelimited"})
+    assert expected == (response.status_code, response.headers.get("Retry-After"), response.data)
+    assert ["first"] == [m["text"] for m in slack.messages]
+    rate_limited = await slack.wait_for_rate_limited(1, timeout=SHORT_S)
+    assert ["second"] == [call.args["text"] for call in rate_limited]
+    assert rate_limited == slack.rate_limited
+
+
+async def test_rate_limit_refills_as_its_clock_moves(slack: FakeSlack, web: AsyncWebClient) -> None:
+    """A second post goes through once the test's clock has moved on by a second."""
+    clock = ManualClock()
+    slack.rate_limit("chat.postMessage", per_s=1, clock=clock)
+    await web.chat_postMessage(channel="C1", text="first")
+    clock.advance(0.5)
+    with pytest.raises(SlackApiError):
+        await web.chat_postMessage(channel="C1", text="too soon")
+
+    clock.advance(0.5)
+    await web.chat_postMessage(channel="C1", text="second")
+
+    assert ["first", "second"] == [m["text"] for m in slack.messages]
+
+
+async def test_rate_limit_is_per_channel_and_allows_a_burst(
+    slack: FakeSlack, web: AsyncWebClient
+) -> None:
+    """Each channel has its own bucket, and `burst` posts may go at once."""
+    slack.rate_limit("chat.postMessage", per_s=1, burst=2, clock=ManualClock())
+    for text in ("a1", "a2", "b1"):
+        await web.chat_postMessage(channel=f"C{text[0].upper()}", text=text)
+    with pytest.raises(SlackApiError):
+        await web.chat_postMessage(channel="CA", text="a3")
+
+    assert ["a1", "a2", "b1"] == [m["text"] for m in slack.messages]
+
+
+async def test_rate_limit_is_off_unless_asked_for_and_can_be_lifted(
+    slack: FakeSlack, web: AsyncWebClient
+) -> None:
+    """Without a limit, posts in a row all go through; lifting a limit restores that."""
+    for text in ("1", "2"):
+        await web.chat_postMessage(channel="C1", text=text)
+    slack.rate_limit("chat.postMessage", per_s=1, clock=ManualClock())
+    slack.lift_rate_limit("chat.postMessage")
+    for text in ("3", "4"):
+        await web.chat_postMessage(channel="C1", text=text)
+
+    assert ["1", "2", "3", "4"] == [m["text"] for m in slack.messages]
+    assert [] == slack.rate_limited
 
 
 # -- response_url ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """SIGTERM, as Heroku sends it on every restart: commands in flight still get their
-reply, new ones are not taken, and the process exits 0 within the grace period.
+reply, audit messages still queued are posted, new commands are not taken, and the
+process exits 0 within the grace period.
 
 Each test runs the real ``python -m bot`` against a simulator with latency (so a
 command is surely in flight when the signal lands) and a fake Slack.
@@ -17,10 +18,11 @@ from bot.sandbox.simulator import Simulator
 from bot.sandbox.simulator.seed import ACME
 from bot.serving.serve import GRACE_S
 from tests.fakes.signing import encode_command, sign, slash_command_body
-from tests.harness import SIGNING_SECRET, WRITER, text_of
+from tests.harness import SIGNING_SECRET, WRITER, ManualClock, text_of
 from tests.process import bot_process
 
 LATENCY_S = 2.0
+EMAILS = ("one@acme.io", "two@acme.io", "three@acme.io")
 
 
 def signed_command(slack: FakeSlack, text: str) -> tuple[str, bytes, dict[str, str]]:
@@ -86,3 +88,31 @@ async def test_sigterm_with_nothing_in_flight_exits_at_once() -> None:
     assert 0 == status
     assert took < 2.0
     assert "shutting down: 0 request(s) in flight" in bot.output
+
+
+async def test_sigterm_posts_the_audit_messages_still_queued_before_exiting() -> None:
+    """Audit lines waiting out Slack's rate limit when SIGTERM lands are posted during the
+    drain, and the process then exits 0 with nothing dropped."""
+    clock = ManualClock()
+    async with Simulator() as sim, FakeSlack() as slack:
+        # Slack's clock stands still until the test moves it: after the first post, every
+        # post is answered 429 until then.
+        slack.rate_limit("chat.postMessage", per_s=1, clock=clock)
+        async with bot_process(sim, slack, MEMBERS_AUDIT_CHANNEL="C0AUDIT") as bot:
+            async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
+                for email in EMAILS:
+                    _, body, headers = signed_command(slack, f"add org={ACME} email={email}")
+                    acked = await http.post(bot.events_url, content=body, headers=headers)
+                    assert 200 == acked.status_code
+                await slack.wait_for_responses(len(EMAILS), timeout=10)
+            await slack.wait_for_rate_limited(1, timeout=10)
+
+            bot.terminate()
+            clock.advance(1)
+            status = await bot.exit_status(timeout=GRACE_S + 5)
+
+    posted = sorted(line for m in slack.messages for line in m["text"].split("\n"))
+    expected = sorted(f"<@{WRITER}> added {email} to Acme as view" for email in EMAILS)
+    assert (0, expected) == (status, posted)
+    assert "not posted" not in bot.output
+    assert "Traceback" not in bot.output

@@ -1,8 +1,8 @@
 """Building the Bolt app from settings and collaborators, and the web server around it.
 
 ``create_app`` takes everything with I/O from outside (the Losant client, the
-response sender, the in-flight tracker), so the entry point, the console and the
-tests all build the same real app. ``web_app`` adds ``GET /healthz`` next to
+response sender, the in-flight tracker, the auditor), so the entry point, the console
+and the tests all build the same real app. ``web_app`` adds ``GET /healthz`` next to
 Bolt's signed ``POST /slack/events``.
 """
 
@@ -37,19 +37,25 @@ EVENTS_PATH = "/slack/events"
 Authorize = Callable[..., Awaitable[AuthorizeResult]]
 
 
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client with the bot token, at ``SLACK_API_URL`` (a fake's, in tests)."""
+    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(token=bot_token, base_url=settings.slack_api_url)
+
+
 def create_app(
     settings: Settings,
     losant: LosantClient,
     *,
     responder: Responder,
     inflight: InFlight,
+    auditor: Auditor,
     slack_client: AsyncWebClient | None = None,
     authorize: Authorize | None = None,
     clock: Callable[[], float] = time.time,
 ) -> AsyncApp:
     """The Bolt app with the ``/members`` listeners registered; nothing global."""
-    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    client = slack_client or AsyncWebClient(token=bot_token, base_url=settings.slack_api_url)
+    client = slack_client or web_client(settings)
     app = AsyncApp(
         client=client,
         signing_secret=(
@@ -79,7 +85,7 @@ def create_app(
             clock=clock,
         ),
         access=access,
-        auditor=Auditor(client, settings.members_audit_channel),
+        auditor=auditor,
         responder=responder,
         inflight=inflight,
         default_org=settings.losant_default_org,

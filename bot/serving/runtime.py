@@ -1,5 +1,6 @@
 """The process-wide resources and their lifetime: one Losant HTTP client, one session
-for replies, one in-flight tracker, and the app built on them.
+for replies, one Slack Web API client, one in-flight tracker, one auditor (and its
+audit channel poster), and the app built on them.
 
 ``python -m bot``, the console and the end-to-end tests all enter a ``Runtime``,
 so they run the same wiring; leaving it closes every connection.
@@ -7,6 +8,7 @@ so they run the same wiring; leaving it closes every connection.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -16,13 +18,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
 from bot.edges.losant.client import LosantClient
+from bot.edges.slack.audit_channel import AuditChannel
 from bot.edges.slack.responder import Responder
-from bot.serving.app import Authorize, create_app
+from bot.serving.app import Authorize, create_app, web_client
 from bot.serving.inflight import InFlight
+from bot.usecases.audit import Auditor
 
 
 class Runtime:
-    """``async with Runtime(settings) as rt:`` gives ``rt.app``, ``rt.losant``, ``rt.inflight``."""
+    """``async with Runtime(settings) as rt:`` gives ``rt.app``, ``rt.losant``, ``rt.inflight``,
+    ``rt.auditor``."""
 
     def __init__(
         self,
@@ -43,11 +48,16 @@ class Runtime:
             retry_budget_s=settings.losant_retry_budget_s,
             transport=losant_transport,
         )
+        self.slack = web_client(settings)
+        channel = settings.members_audit_channel
+        self.auditor = Auditor(AuditChannel(self.slack, channel) if channel else None)
         self.app: AsyncApp = create_app(
             settings,
             self.losant,
             responder=self.responder,
             inflight=self.inflight,
+            auditor=self.auditor,
+            slack_client=self.slack,
             authorize=authorize,
             clock=clock,
         )
@@ -63,9 +73,22 @@ class Runtime:
     ) -> None:
         await self.aclose()
 
+    async def drain(self, grace_s: float) -> bool:
+        """Let in-flight requests finish, then the audit channel post what they queued,
+        all within one ``grace_s``; False if requests were still unfinished."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_s
+        finished = await self.inflight.drain(grace_s)
+        await self.auditor.flush(deadline - loop.time())
+        return finished
+
     async def aclose(self, grace_s: float = 0.0) -> None:
-        """Let in-flight requests finish (up to ``grace_s``), then close every connection."""
+        """Drain (up to ``grace_s`` in all), then close every connection.
+
+        Audit lines still unposted then are dropped, with one ERROR saying how many.
+        """
         if grace_s > 0:
-            await self.inflight.drain(grace_s)
+            await self.drain(grace_s)
+        await self.auditor.aclose()
         await self.responder.aclose()
         await self.losant.aclose()

@@ -1,8 +1,8 @@
 """Serving Slack: HTTP mode on ``$PORT`` (Heroku) or Socket Mode (local development).
 
 Both stop on SIGTERM or SIGINT the way Heroku expects: stop taking new requests,
-let the ones in flight post their replies (up to ``GRACE_S``; Heroku allows 30 s),
-then close connections and exit.
+let the ones in flight post their replies and the audit channel what they queued
+(together up to ``GRACE_S``; Heroku allows 30 s), then close connections and exit.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # n
         await stop.wait()
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
         await site.stop()
-        finished = await runtime.inflight.drain(GRACE_S)
+        finished = await runtime.drain(GRACE_S)
         if not finished:
             log.warning("grace period over with %d request(s) unfinished", runtime.inflight.count)
         await runner.cleanup()
@@ -95,9 +95,10 @@ async def socket_mode(
     """Connected to Slack over Socket Mode inside the ``async with``; a graceful stop on leaving.
 
     Leaving closes the websocket so that Slack sends new envelopes to other
-    connections, lets the requests in flight post their replies (up to ``grace_s``),
-    then releases everything. ``ping_interval_s`` is how often the SDK checks the
-    connection (and, while serving, reconnects a dropped one).
+    connections, lets the requests in flight post their replies and the audit channel
+    what they queued (up to ``grace_s`` in all), then releases everything.
+    ``ping_interval_s`` is how often the SDK checks the connection (and, while serving,
+    reconnects a dropped one).
     """
     handler = AsyncSocketModeHandler(runtime.app, app_token, ping_interval=ping_interval_s)
     client = handler.client
@@ -110,7 +111,7 @@ async def socket_mode(
         # drain and opens a new one, taking new envelopes while the process is stopping.
         client.auto_reconnect_enabled = client.default_auto_reconnect_enabled = False
         await handler.disconnect_async()  # type: ignore[no-untyped-call]
-        if not await runtime.inflight.drain(grace_s):
+        if not await runtime.drain(grace_s):
             log.warning("grace period over with %d request(s) unfinished", runtime.inflight.count)
         await handler.close_async()  # type: ignore[no-untyped-call]
         # close() cancels the SDK's tasks without waiting for them to unwind.

@@ -1,19 +1,19 @@
 """The audit trail: one structured log line per change and per refused attempt, and,
-when ``MEMBERS_AUDIT_CHANNEL`` is set, one human-readable message in that channel.
+when ``MEMBERS_AUDIT_CHANNEL`` is set, one human-readable line in that channel.
 
-The log line is for machines (DESIGN §4 fixes its keys); the channel message is for
-the people who watch who grants access to what, so it reads as a sentence: who did
-what to whom in which org, and how it ended. A failure to post the channel message
-is logged and never breaks the user's reply.
+The log line is for machines (its keys are a promise to operators) and is written at
+once, in the request's path: it is the record. The channel line is for the people who
+watch who grants access to what, so it reads as a sentence: who did what to whom in
+which org, and how it ended. It is only queued here; posting it is an edge's job
+(``bot.edges.slack.audit_channel``), off the request's path, so neither a slow nor a
+broken channel ever delays or breaks the person's reply.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, replace
-from typing import Literal, TypedDict
-
-from slack_sdk.web.async_client import AsyncWebClient
+from typing import Literal, Protocol, TypedDict
 
 from bot.edges.losant.models import is_object_id
 from bot.mrkdwn import escape
@@ -27,7 +27,8 @@ Decision = Literal["done", "refused", "failed", "unknown"]
 
 @dataclass(frozen=True)
 class AuditEvent:
-    """The keys DESIGN §4 promises operators: who did what to whom, where, and how it ended.
+    """The keys the audit log line promises operators: who did what to whom, where, and how
+    it ended.
 
     ``org`` is an org ID; ``org_name`` is the name when known (or as the person typed
     it, when the attempt was refused before any lookup). ``already`` marks a ``done``
@@ -60,14 +61,24 @@ def org_as_named(org: str | None) -> OrgKeys:
     return OrgKeys(org=None, org_name=org)
 
 
-class Auditor:
-    """Writes audit events to the log and, optionally, to a Slack channel."""
+class AuditSink(Protocol):
+    """Where channel lines go: ``post`` only queues, so it returns at once."""
 
-    def __init__(self, client: AsyncWebClient | None, channel: str | None) -> None:
-        self._client = client
+    def post(self, line: str) -> None: ...
+
+    async def flush(self, timeout_s: float) -> bool: ...
+
+    async def aclose(self, grace_s: float = 0.0) -> None: ...
+
+
+class Auditor:
+    """Writes audit events to the log and, when there is a channel, queues them for it."""
+
+    def __init__(self, channel: AuditSink | None = None) -> None:
         self._channel = channel
 
     async def record(self, event: AuditEvent) -> None:
+        """Log ``event`` and queue its sentence for the channel; never waits on Slack."""
         log.info(
             "audit %s %s by %s: %s",
             event.subcommand,
@@ -76,14 +87,17 @@ class Auditor:
             event.decision,
             extra={"event": "audit", "request_id": request_id_var.get(), **asdict(event)},
         )
-        if self._client is None or not self._channel:
-            return
-        try:
-            await self._client.chat_postMessage(
-                channel=self._channel, text=describe(event), unfurl_links=False, unfurl_media=False
-            )
-        except Exception:  # a broken audit channel must not break the user's reply
-            log.warning("could not post the audit message to %s", self._channel, exc_info=True)
+        if self._channel is not None:
+            self._channel.post(describe(event))
+
+    async def flush(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` until every queued line is posted (or given up on)."""
+        return True if self._channel is None else await self._channel.flush(timeout_s)
+
+    async def aclose(self, grace_s: float = 0.0) -> None:
+        """Post what is queued within ``grace_s``; what is left is dropped, and logged once."""
+        if self._channel is not None:
+            await self._channel.aclose(grace_s)
 
 
 def describe(event: AuditEvent) -> str:

@@ -108,8 +108,9 @@ class ConsoleSession:
         response = await self._runtime.app.async_dispatch(
             AsyncBoltRequest(body=body, headers=headers)
         )
-        # The listener has acked; wait until it has posted everything it will post.
-        await self._runtime.inflight.drain(timeout_s)
+        # The listener has acked; wait until it, and the audit channel, have posted
+        # everything they will post.
+        await self._runtime.drain(timeout_s)
         ack: dict[str, Any] | None = None
         if response.body:
             try:

@@ -10,7 +10,8 @@ test's own event loop, that serves
 * ``/socket``: Socket Mode, reached through ``apps.connections.open``.
 
 It records everything it receives, lets a test wait for it with a bounded timeout, and
-can be told to fail (``fail_api``, ``fail_responses``) for reliability tests.
+can be told to fail (``fail_api``, ``fail_responses``) or to hold a method to Slack's
+rate limit (``rate_limit``) for reliability tests.
 """
 
 # A timeout parameter with a default is the point of these waits: every wait is bounded.
@@ -19,12 +20,14 @@ can be told to fail (``fail_api``, ``fail_responses``) for reliability tests.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.fake_slack.faults import Fault
+from bot.sandbox.fake_slack.faults import Fault, RateLimit
 from bot.sandbox.fake_slack.slack_respond import ResponsePost, ResponseReceiver
 from bot.sandbox.fake_slack.slack_socket import FakeSocketMode
 from bot.sandbox.fake_slack.slack_web import ApiCall, FakeWebApi
@@ -138,6 +141,37 @@ class FakeSlack:
         HTTP ``status``; with ``error=None`` it is only slow and then served normally.
         """
         self._web.fail(method, Fault(error=error, status=status, delay_s=delay_s), times=times)
+
+    def rate_limit(
+        self,
+        method: str,
+        *,
+        per_s: float,
+        burst: int = 1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Hold ``method`` to ``per_s`` calls a second (per channel, for a call naming one).
+
+        A call beyond the limit is answered as Slack answers it: HTTP 429 with
+        ``Retry-After`` in whole seconds and ``{"ok": false, "error": "ratelimited"}``.
+        ``burst`` calls may go at once after a quiet spell. ``clock`` (seconds, only
+        differences matter) is what refills the bucket: pass one the test moves by hand
+        to make time pass without waiting for it. Off unless asked for.
+        """
+        self._web.rate_limit(method, RateLimit(per_s, burst=burst, clock=clock))
+
+    def lift_rate_limit(self, method: str) -> None:
+        """Serve ``method`` without a rate limit again."""
+        self._web.rate_limit(method, None)
+
+    @property
+    def rate_limited(self) -> list[ApiCall]:
+        """Every Web API call answered 429 by a rate limit, in arrival order."""
+        return self._web.rate_limited.items
+
+    async def wait_for_rate_limited(self, count: int, *, timeout: float = 5.0) -> list[ApiCall]:
+        """The first ``count`` calls answered 429, once there (AssertionError if not)."""
+        return await self._web.rate_limited.wait_for(count, timeout=timeout)
 
     # -- response_url ------------------------------------------------------------------
 

@@ -5,7 +5,9 @@ directory lookup, audit message and Socket Mode connection request of an end-to-
 test lands on this class instead of slack.com. It answers the way Slack does where the
 bot can notice: the bearer token is checked (bot token for everything, app-level token
 for ``apps.connections.open``), errors come back as ``{"ok": false, "error": ...}``
-with HTTP 200, and unknown IDs get Slack's own error codes.
+with HTTP 200, and unknown IDs get Slack's own error codes. A method given a rate
+limit answers calls beyond it as Slack does: HTTP 429, ``Retry-After`` in whole
+seconds, and ``{"ok": false, "error": "ratelimited"}``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.fake_slack.arrivals import Arrivals
-from bot.sandbox.fake_slack.faults import Fault, FaultPlan
+from bot.sandbox.fake_slack.faults import Fault, FaultPlan, RateLimit
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "B1"
@@ -52,9 +54,11 @@ class FakeWebApi:
         self._groups: dict[str, list[str]] = {}
         self._missing_channels: set[str] = set()
         self._faults = FaultPlan()
+        self._limits: dict[str, RateLimit] = {}
         self._timestamps = itertools.count(1)
         self.calls: Arrivals[ApiCall] = Arrivals("Web API calls")
         self.messages: Arrivals[dict[str, Any]] = Arrivals("chat.postMessage messages")
+        self.rate_limited: Arrivals[ApiCall] = Arrivals("rate-limited Web API calls")
         self._methods: dict[str, Callable[[dict[str, Any]], Answer]] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
@@ -90,12 +94,20 @@ class FakeWebApi:
         """Make the next ``times`` calls to ``method`` suffer ``fault``."""
         self._faults.add(method, fault, times=times)
 
+    def rate_limit(self, method: str, limit: RateLimit | None) -> None:
+        """Hold ``method`` to ``limit`` (per channel, for a call naming one); None lifts it."""
+        if limit is None:
+            self._limits.pop(method, None)
+        else:
+            self._limits[method] = limit
+
     async def handle(self, request: web.Request) -> web.Response:
         """Serve ``/api/<method>``: GET with a query, or POST with a form or JSON body."""
         method = request.match_info["method"]
         token = _bearer_token(request)
         args = await _read_args(request)
-        await self.calls.add(ApiCall(method=method, args=args, token=token))
+        call = ApiCall(method=method, args=args, token=token)
+        await self.calls.add(call)
 
         fault = self._faults.take(method)
         if fault is not None:
@@ -109,6 +121,15 @@ class FakeWebApi:
         auth_error = self._auth_error(method, token)
         if auth_error is not None:
             return _answer({"ok": False, "error": auth_error})
+        limit = self._limits.get(method)
+        wait_s = limit.retry_after(str(args.get("channel", ""))) if limit is not None else None
+        if wait_s is not None:
+            await self.rate_limited.add(call)
+            return _answer(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(wait_s)},
+            )
         answer = serve(args)
         if method == "chat.postMessage" and answer["ok"]:
             await self.messages.add(args)
@@ -184,5 +205,7 @@ async def _read_args(request: web.Request) -> dict[str, Any]:
     return args
 
 
-def _answer(body: Answer, *, status: int = 200) -> web.Response:
-    return web.json_response(body, status=status)
+def _answer(
+    body: Answer, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(body, status=status, headers=headers)
