@@ -165,7 +165,7 @@ async def test_a_borrowed_http_client_still_sends_accept_headers() -> None:
             lambda c: c.remove_member(ORG, USER), "DELETE", f"{MEMBERS}/{USER}", id="remove"
         ),
         pytest.param(lambda c: c.get_org(ORG), "GET", f"{ORGS}/{ORG}", id="get_org"),
-        pytest.param(lambda c: c.list_orgs(), "GET", ORGS, id="list_orgs"),
+        pytest.param(lambda c: c.all_orgs(), "GET", ORGS, id="all_orgs"),
     ],
 )
 async def test_each_endpoint_uses_its_method_and_path(
@@ -231,19 +231,19 @@ async def test_list_members_query_parameters(
     )
 
 
-async def test_list_orgs_sends_paging_as_strings_and_filters_on_name(
+async def test_all_orgs_sends_paging_as_strings_and_filters_on_name(
     make_client: MakeClient,
 ) -> None:
-    """list_orgs sends one page's page/perPage and a glob on the name field."""
-    script = Script(answer(200, {"items": [], "totalCount": 0, "page": 2, "perPage": 25}))
-    await make_client(script).list_orgs(filter="acme*", sort_direction="desc", page=2, per_page=25)
+    """all_orgs sends its page/perPage as strings and a glob on the name field."""
+    script = Script(answer(200, {"items": [], "totalCount": 0, "page": 0, "perPage": 100}))
+    await make_client(script).all_orgs(filter="acme*")
     expected = {
         "sortField": "name",
-        "sortDirection": "desc",
+        "sortDirection": "asc",
         "filterField": "name",
         "filter": "acme*",
-        "page": "2",
-        "perPage": "25",
+        "page": "0",
+        "perPage": "100",
         "summaryInclude": "memberCount",
     }
     assert expected | LEAN == params(script.requests[0])

@@ -29,7 +29,6 @@ from bot.edges.losant.models import (
     MemberPost,
     Org,
     OrgList,
-    OrgSortField,
     SortDirection,
     Success,
     is_object_id,
@@ -175,21 +174,6 @@ class LosantClient:
     async def get_org(self, org_id: str) -> Org:
         return await self._requests.read(self._org_path(org_id), Org)
 
-    async def list_orgs(
-        self,
-        *,
-        filter: str | None = None,
-        sort_field: OrgSortField = "name",
-        sort_direction: SortDirection = "asc",
-        page: int = 0,
-        per_page: int = 100,
-    ) -> OrgList:
-        """One page of the instance's orgs, optionally filtered by a glob on the name."""
-        params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
-        if filter is not None:
-            params |= {"filterField": "name", "filter": filter}
-        return await self._orgs_page(params, page, per_page)
-
     async def find_orgs_by_name(self, name: str) -> list[Org]:
         """Every org whose name equals ``name`` ignoring case (``query`` with ``$eq``+``$ci``)."""
         # A glob would treat "*" in a name as a wildcard; the advanced query matches exactly.
@@ -203,9 +187,9 @@ class LosantClient:
             params |= {"filterField": "name", "filter": filter}
         return await self._all_org_pages(params)
 
-    async def _orgs_page(self, params: dict[str, str], page: int, per_page: int) -> OrgList:
+    async def _orgs_page(self, params: dict[str, str], page: int) -> OrgList:
         # Losant's own clients send paging numbers as strings; so do we.
-        paging = {"page": str(page), "perPage": str(per_page)}
+        paging = {"page": str(page), "perPage": str(_ORGS_PER_PAGE)}
         # Losant fills an org's summary only with the counts it is asked for.
         summary = {"summaryInclude": "memberCount"}
         return await self._requests.read(self._orgs_path, OrgList, params | paging | summary)
@@ -213,7 +197,7 @@ class LosantClient:
     async def _all_org_pages(self, params: dict[str, str]) -> list[Org]:
         orgs: list[Org] = []
         for page in range(_MAX_ORG_PAGES):
-            batch = await self._orgs_page(params, page, _ORGS_PER_PAGE)
+            batch = await self._orgs_page(params, page)
             orgs.extend(batch.items)
             if _is_last_page(batch, page):
                 return orgs
