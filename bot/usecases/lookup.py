@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from bot.edges.losant.client import LosantClient
-from bot.edges.losant.errors import LosantNotFound
+from bot.edges.losant.errors import LosantMemberNotFound, LosantOrgNotFound
 from bot.edges.losant.models import Member, Org
 from bot.usecases.commands import MemberRef, OrgRef
 from bot.usecases.errors import MemberNotFound, OrgNotFound
@@ -78,7 +78,7 @@ class Lookup:
                 return cached
             try:
                 org = await self._losant.get_org(ref.value)
-            except LosantNotFound as exc:
+            except LosantOrgNotFound as exc:
                 raise OrgNotFound(
                     f"No org has the ID `{ref.value}` in this Losant instance.",
                     hint="Run `/members orgs` to see the orgs and their IDs.",
@@ -109,7 +109,7 @@ class Lookup:
         if ref.kind == "user_id":
             try:
                 return await self._losant.get_member(org.id, ref.value)
-            except LosantNotFound:
+            except LosantMemberNotFound:
                 return None
         wanted = ref.value.casefold()
         # Losant's filter is a glob; a literal '*' in an address would widen it, which is
