@@ -158,6 +158,21 @@ async def test_unknown_org_id_is_a_clear_not_found() -> None:
         assert "/members orgs" in text
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param("list org=Acme", id="org-by-name"),
+        pytest.param("list org=aaaaaaaaaaaaaaaaaaaaaaaa", id="list-by-id"),
+        pytest.param("show org=aaaaaaaaaaaaaaaaaaaaaaaa user=ada@acme.io", id="show-by-id"),
+    ],
+)
+async def test_an_instance_losant_does_not_have_is_the_operators_to_fix(command: str) -> None:
+    """A wrong LOSANT_INSTANCE_ID is reported as such, however the org was named."""
+    async with running_bot(LOSANT_INSTANCE_ID="b" * 24) as bot:
+        text = text_of(await bot.reply(await bot.command(command)))
+        assert "check `LOSANT_INSTANCE_ID`" in text
+
+
 async def test_unknown_org_name_is_a_clear_not_found() -> None:
     """An org name that matches nothing names it and points at `/members orgs`."""
     async with running_bot() as bot:

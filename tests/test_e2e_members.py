@@ -63,6 +63,17 @@ async def final(bot: Harness, text: str, *, user: str = WRITER) -> dict[str, Any
     return reply
 
 
+async def test_someone_added_between_the_read_and_the_post_is_already_a_member() -> None:
+    """Losant's AlreadyExists to the POST is "already a member" once the read-back finds them."""
+    async with running_bot() as bot:
+        # The read before the write misses ada, as if she were added just after it.
+        empty = {"items": [], "count": 0}
+        bot.sim.faults.add(method="GET", path=r"/members$", status=200, body=empty, times=1)
+        reply = await final(bot, "add org=Acme email=ada@acme.io role=view")
+        assert "ada@acme.io is already a member of *Acme*, as `edit`." == reply["text"]
+        assert [("POST", 400)] == [(w.method, w.status) for w in bot.sim.writes()]
+
+
 @pytest.mark.parametrize("how", HOW)
 async def test_show_finds_one_member_however_named(how: str) -> None:
     """`show` gives the member's role, user ID and name, and writes nothing."""

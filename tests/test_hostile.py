@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.edges.losant.errors import LosantBadRequest, LosantNotFound
+from bot.edges.losant.errors import LosantAlreadyExists, LosantMemberNotFound, LosantOrgNotFound
 from bot.edges.losant.models import Member, Org
 from bot.usecases.commands import (
     SUBCOMMANDS,
@@ -118,10 +118,11 @@ def echoes(command: Command) -> list[Reply]:
     replies = [
         render_denied(CALLER, command.subcommand, "write", "not in MEMBERS_WRITERS"),
         render_losant_error(
-            LosantNotFound("Member was not found", status=404), org=org_value, target=target
+            LosantMemberNotFound("Member was not found", status=404), org=org_value, target=target
         ),
+        render_losant_error(LosantOrgNotFound("Not found", status=404), org=org_value),
         render_losant_error(
-            LosantBadRequest("exists", status=400, error_type="AlreadyExists"),
+            LosantAlreadyExists("exists", status=400, error_type="AlreadyExists"),
             org=org_value,
             target=target,
             unchanged=True,

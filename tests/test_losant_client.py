@@ -18,10 +18,16 @@ import pytest
 
 from bot.edges.losant.client import ACCEPT_VERSION, LosantClient
 from bot.edges.losant.errors import (
+    LosantAlreadyExists,
     LosantAuthError,
     LosantBadRequest,
     LosantError,
+    LosantInstanceNotFound,
+    LosantInvalidEmail,
+    LosantInvalidRole,
+    LosantMemberNotFound,
     LosantNotFound,
+    LosantOrgNotFound,
     LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
@@ -165,7 +171,7 @@ async def test_a_borrowed_http_client_still_sends_accept_headers() -> None:
             lambda c: c.remove_member(ORG, USER), "DELETE", f"{MEMBERS}/{USER}", id="remove"
         ),
         pytest.param(lambda c: c.get_org(ORG), "GET", f"{ORGS}/{ORG}", id="get_org"),
-        pytest.param(lambda c: c.list_orgs(), "GET", ORGS, id="list_orgs"),
+        pytest.param(lambda c: c.all_orgs(), "GET", ORGS, id="all_orgs"),
     ],
 )
 async def test_each_endpoint_uses_its_method_and_path(
@@ -231,19 +237,19 @@ async def test_list_members_query_parameters(
     )
 
 
-async def test_list_orgs_sends_paging_as_strings_and_filters_on_name(
+async def test_all_orgs_sends_paging_as_strings_and_filters_on_name(
     make_client: MakeClient,
 ) -> None:
-    """list_orgs sends one page's page/perPage and a glob on the name field."""
-    script = Script(answer(200, {"items": [], "totalCount": 0, "page": 2, "perPage": 25}))
-    await make_client(script).list_orgs(filter="acme*", sort_direction="desc", page=2, per_page=25)
+    """all_orgs sends its page/perPage as strings and a glob on the name field."""
+    script = Script(answer(200, {"items": [], "totalCount": 0, "page": 0, "perPage": 100}))
+    await make_client(script).all_orgs(filter="acme*")
     expected = {
         "sortField": "name",
-        "sortDirection": "desc",
+        "sortDirection": "asc",
         "filterField": "name",
         "filter": "acme*",
-        "page": "2",
-        "perPage": "25",
+        "page": "0",
+        "perPage": "100",
         "summaryInclude": "memberCount",
     }
     assert expected | LEAN == params(script.requests[0])
@@ -326,14 +332,14 @@ async def test_malformed_ids_never_reach_the_wire(
     [
         pytest.param(
             answer(400, {"type": "Validation", "message": "role must be one of admin, edit"}),
-            LosantBadRequest,
+            LosantInvalidRole,
             "Validation",
             "role must be one of admin, edit",
             id="400-losant-words",
         ),
         pytest.param(
             answer(404, {"type": "NotFound", "message": "Organization was not found"}),
-            LosantNotFound,
+            LosantOrgNotFound,
             "NotFound",
             "Organization was not found",
             id="404",
@@ -355,7 +361,7 @@ async def test_malformed_ids_never_reach_the_wire(
         ),
         pytest.param(
             answer(409, {"type": "AlreadyExists", "message": "Entry already exists"}),
-            LosantBadRequest,
+            LosantAlreadyExists,
             "AlreadyExists",
             "Entry already exists",
             id="409",
@@ -433,6 +439,148 @@ async def test_http_errors_map_into_the_tree(
         error.path,
     )
     assert isinstance(error.__cause__, httpx.HTTPStatusError)
+
+
+def not_found(message: str | None = None) -> httpx.Response:
+    """Losant's 404, or a bare one (a proxy's) when there is no message."""
+    return answer(404, {"type": "NotFound", "message": message} if message else None)
+
+
+ADD_BY_ID = MemberPostByUserId(user_id=USER, role="view")
+
+
+@pytest.mark.parametrize(
+    ("call", "response", "expected"),
+    [
+        pytest.param(
+            lambda c: c.get_member(ORG, USER),
+            not_found("Member was not found"),
+            LosantMemberNotFound,
+            id="get-member-member",
+        ),
+        pytest.param(
+            lambda c: c.get_member(ORG, USER),
+            not_found("Organization was not found"),
+            LosantOrgNotFound,
+            id="get-member-org",
+        ),
+        pytest.param(
+            lambda c: c.get_member(ORG, USER),
+            not_found("Instance was not found"),
+            LosantInstanceNotFound,
+            id="get-member-instance",
+        ),
+        pytest.param(
+            lambda c: c.get_member(ORG, USER), not_found(), LosantMemberNotFound, id="get-bare"
+        ),
+        pytest.param(
+            lambda c: c.update_member(ORG, USER, MemberPatch(role="edit")),
+            not_found(),
+            LosantMemberNotFound,
+            id="update-bare",
+        ),
+        pytest.param(
+            lambda c: c.remove_member(ORG, USER),
+            not_found("Organization was not found"),
+            LosantOrgNotFound,
+            id="remove-org",
+        ),
+        pytest.param(
+            lambda c: c.remove_member(ORG, USER),
+            not_found("Route was not found"),
+            LosantMemberNotFound,
+            id="remove-route",
+        ),
+        pytest.param(
+            lambda c: c.add_member(ORG, ADD_BY_ID),
+            not_found("User was not found"),
+            LosantMemberNotFound,
+            id="add-user",
+        ),
+        pytest.param(
+            lambda c: c.add_member(ORG, ADD_BY_ID), not_found(), LosantOrgNotFound, id="add-bare"
+        ),
+        pytest.param(
+            lambda c: c.list_members(ORG), not_found(), LosantOrgNotFound, id="list-members-bare"
+        ),
+        pytest.param(
+            lambda c: c.list_members(ORG),
+            not_found("Instance was not found"),
+            LosantInstanceNotFound,
+            id="list-members-instance",
+        ),
+        pytest.param(
+            lambda c: c.get_org(ORG),
+            not_found("Organization was not found"),
+            LosantOrgNotFound,
+            id="get-org-org",
+        ),
+        pytest.param(
+            lambda c: c.get_org(ORG),
+            not_found("Member was not found"),
+            LosantOrgNotFound,
+            id="get-org-words-name-what-it-did-not-ask-for",
+        ),
+        pytest.param(
+            lambda c: c.all_orgs(), not_found(), LosantInstanceNotFound, id="all-orgs-bare"
+        ),
+        pytest.param(
+            lambda c: c.find_orgs_by_name("Acme"),
+            not_found("Instance was not found"),
+            LosantInstanceNotFound,
+            id="find-orgs-instance",
+        ),
+    ],
+)
+async def test_a_404_says_which_part_of_the_request_was_missing(
+    make_client: MakeClient,
+    call: Callable[[LosantClient], Any],
+    response: httpx.Response,
+    expected: type[LosantNotFound],
+) -> None:
+    """Losant's words pick among what the request named; a bare 404 means the path's last."""
+    with pytest.raises(LosantNotFound) as caught:
+        await call(make_client(Script(response)))
+    assert (expected, 404) == (type(caught.value), caught.value.status)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            {"type": "AlreadyExists", "message": 'User "x" already exists'},
+            LosantAlreadyExists,
+            id="already-exists",
+        ),
+        pytest.param(
+            {"type": "alreadyexists", "message": "Entry already exists"},
+            LosantAlreadyExists,
+            id="already-exists-any-case",
+        ),
+        pytest.param(
+            {"type": "Validation", "message": "role must be one of admin, edit"},
+            LosantInvalidRole,
+            id="role",
+        ),
+        pytest.param(
+            {"type": "Validation", "message": "email must be a valid email"},
+            LosantInvalidEmail,
+            id="email",
+        ),
+        pytest.param(
+            {"type": "Validation", "message": "An organization must have at least one admin"},
+            LosantBadRequest,
+            id="other",
+        ),
+    ],
+)
+async def test_a_400_says_what_losant_refused(
+    make_client: MakeClient, body: dict[str, str], expected: type[LosantBadRequest]
+) -> None:
+    """Losant's type marks a duplicate, and its words a bad role or email, as their classes."""
+    with pytest.raises(LosantBadRequest) as caught:
+        await make_client(Script(answer(400, body))).add_member(ORG, ADD_BY_ID)
+    assert (expected, body["message"]) == (type(caught.value), caught.value.message)
 
 
 @pytest.mark.parametrize(

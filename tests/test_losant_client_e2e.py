@@ -17,10 +17,14 @@ import pytest
 
 from bot.edges.losant.client import ACCEPT_VERSION, MAX_CONNECTIONS, LosantClient
 from bot.edges.losant.errors import (
+    LosantAlreadyExists,
     LosantAuthError,
     LosantBadRequest,
     LosantError,
+    LosantInstanceNotFound,
+    LosantMemberNotFound,
     LosantNotFound,
+    LosantOrgNotFound,
     LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
@@ -87,20 +91,20 @@ async def test_reads_return_the_simulators_data(simulator: Simulator, connect: C
     bo = await client.get_member(acme, user_id(simulator, acme, "bo@acme.io"))
     umbrellas = await client.find_orgs_by_name("UMBRELLA")
     acmes = await client.all_orgs(filter="Acme*")
-    first_page = await client.list_orgs(per_page=2)
+    every_org = await client.all_orgs()
     assert (
         ["bo@acme.io", "wile.coyote@acme.io"],
         ("admin", "Bo Diddley"),
         {"Umbrella", "umbrella"},
         ["Acme", "Acme Staging"],
-        (2, len(simulator.state.orgs)),
+        len(simulator.state.orgs),
         "Acme",
     ) == (
         [m.email for m in admins.items],
         (bo.role, bo.name),
         {org.name for org in umbrellas},
         [org.name for org in acmes],
-        (len(first_page.items), first_page.total_count),
+        len(every_org),
         (await client.get_org(acme)).name,
     )
 
@@ -126,7 +130,7 @@ async def test_requests_carry_headers_and_lean_params(
     simulator: Simulator, connect: Connect
 ) -> None:
     """The simulator sees the bearer token, Accept-Version and the lean-body switches."""
-    await connect().list_orgs()
+    await connect().all_orgs()
     seen = simulator.requests[0]
     assert (f"Bearer {simulator.token}", ACCEPT_VERSION, "application/json", "false") == (
         seen.headers["Authorization"],
@@ -157,12 +161,109 @@ async def test_losant_refusals_map_into_the_tree(simulator: Simulator, connect: 
             await call
         errors.append(caught.value)
     assert [
-        (LosantNotFound, 404, "NotFound"),
-        (LosantBadRequest, 400, "AlreadyExists"),
+        (LosantOrgNotFound, 404, "NotFound"),
+        (LosantAlreadyExists, 400, "AlreadyExists"),
         (LosantBadRequest, 400, "Validation"),
         (LosantAuthError, 401, "Unauthorized"),
     ] == [(type(e), e.status, e.error_type) for e in errors]
     assert 'Email address "bo@acme.io" already exists' == errors[1].message
+
+
+UNKNOWN_ID = "0" * 24
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        pytest.param(
+            lambda c, acme, ada: c.get_member(acme, UNKNOWN_ID),
+            LosantMemberNotFound,
+            id="get-unknown-member",
+        ),
+        pytest.param(
+            lambda c, acme, ada: c.get_member(UNKNOWN_ID, ada),
+            LosantOrgNotFound,
+            id="get-member-of-unknown-org",
+        ),
+        pytest.param(
+            lambda c, acme, ada: c.update_member(acme, UNKNOWN_ID, MemberPatch(role="view")),
+            LosantMemberNotFound,
+            id="update-unknown-member",
+        ),
+        pytest.param(
+            lambda c, acme, ada: c.remove_member(UNKNOWN_ID, ada),
+            LosantOrgNotFound,
+            id="remove-from-unknown-org",
+        ),
+        pytest.param(
+            lambda c, acme, ada: c.add_member(
+                acme, MemberPostByUserId(user_id=UNKNOWN_ID, role="view")
+            ),
+            LosantMemberNotFound,
+            id="add-unknown-user",
+        ),
+        pytest.param(
+            lambda c, acme, ada: c.list_members(UNKNOWN_ID),
+            LosantOrgNotFound,
+            id="list-unknown-org",
+        ),
+        pytest.param(
+            lambda c, acme, ada: c.get_org(UNKNOWN_ID), LosantOrgNotFound, id="get-unknown-org"
+        ),
+    ],
+)
+async def test_each_404_names_what_was_missing(
+    simulator: Simulator,
+    connect: Connect,
+    call: Callable[[LosantClient, str, str], Any],
+    expected: type[LosantNotFound],
+) -> None:
+    """The simulator's 404s come back as the member, org or instance not found."""
+    acme = org_id(simulator, "Acme")
+    ada = user_id(simulator, acme, "ada@acme.io")
+    with pytest.raises(LosantNotFound) as caught:
+        await call(connect(), acme, ada)
+    assert (expected, 404) == (type(caught.value), caught.value.status)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c, acme, ada: c.get_member(acme, ada), id="get-member"),
+        pytest.param(lambda c, acme, ada: c.list_members(acme), id="list-members"),
+        pytest.param(lambda c, acme, ada: c.get_org(acme), id="get-org"),
+        pytest.param(lambda c, acme, ada: c.all_orgs(), id="all-orgs"),
+        pytest.param(lambda c, acme, ada: c.remove_member(acme, ada), id="remove-member"),
+    ],
+)
+async def test_an_unknown_instance_is_instance_not_found(
+    simulator: Simulator, connect: Connect, call: Callable[[LosantClient, str, str], Any]
+) -> None:
+    """A client set up for an instance Losant does not have gets LosantInstanceNotFound."""
+    acme = org_id(simulator, "Acme")
+    ada = user_id(simulator, acme, "ada@acme.io")
+    with pytest.raises(LosantNotFound) as caught:
+        await call(connect(instance_id=UNKNOWN_ID), acme, ada)
+    still_there = simulator.state.find_member_by_email(acme, "ada@acme.io") is not None
+    assert (LosantInstanceNotFound, True) == (type(caught.value), still_there)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(MemberPostByEmail(email="ADA@acme.io", role="view"), id="by-email"),
+        pytest.param(None, id="by-user-id"),
+    ],
+)
+async def test_adding_a_member_twice_is_already_exists(
+    simulator: Simulator, connect: Connect, body: MemberPostByEmail | None
+) -> None:
+    """Adding someone who is already a member, by email or by user ID, is LosantAlreadyExists."""
+    acme = org_id(simulator, "Acme")
+    ada = user_id(simulator, acme, "ada@acme.io")
+    with pytest.raises(LosantBadRequest) as caught:
+        await connect().add_member(acme, body or MemberPostByUserId(user_id=ada, role="view"))
+    assert (LosantAlreadyExists, 400) == (type(caught.value), caught.value.status)
 
 
 async def test_a_read_only_token_cannot_write() -> None:

@@ -7,10 +7,16 @@ from typing import Any
 import pytest
 
 from bot.edges.losant.errors import (
+    LosantAlreadyExists,
     LosantAuthError,
     LosantBadRequest,
     LosantError,
+    LosantInstanceNotFound,
+    LosantInvalidEmail,
+    LosantInvalidRole,
+    LosantMemberNotFound,
     LosantNotFound,
+    LosantOrgNotFound,
     LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
@@ -406,105 +412,117 @@ NOT_A_MEMBER = (
 )
 
 
-@pytest.mark.parametrize(
-    ("err", "expected"),
-    [
-        pytest.param(
-            LosantBadRequest("role is not valid", status=400, error_type="Validation"),
-            (
-                "Losant refused the request: role is not valid",
-                "Valid roles: `admin`, `edit`, `collaborate`, `view`, `none`.",
-            ),
-            id="400-about-role",
+LOSANT_REPLIES = [
+    pytest.param(
+        LosantInvalidRole("role is not valid", status=400, error_type="Validation"),
+        (
+            "Losant refused the request: role is not valid",
+            "Valid roles: `admin`, `edit`, `collaborate`, `view`, `none`.",
         ),
-        pytest.param(
-            LosantBadRequest("email <b> is bad", status=400, error_type="Validation"),
-            ("Losant refused the request: email &lt;b&gt; is bad", "Check the email address."),
-            id="400-about-email",
+        id="400-about-role",
+    ),
+    pytest.param(
+        LosantInvalidEmail("email <b> is bad", status=400, error_type="Validation"),
+        ("Losant refused the request: email &lt;b&gt; is bad", "Check the email address."),
+        id="400-about-email",
+    ),
+    pytest.param(
+        LosantBadRequest("name is required", status=400, error_type="Validation"),
+        ("Losant refused the request: name is required", "Check the values and try again."),
+        id="400-other",
+    ),
+    pytest.param(
+        LosantBadRequest("role and email", status=400, error_type="AlreadyExists"),
+        ("Losant refused the request: role and email", "Check the values and try again."),
+        id="400-other-whatever-the-words",
+    ),
+    pytest.param(
+        LosantAlreadyExists('"bo@acme.io" already exists', status=400),
+        (
+            "bo@acme.io is already a member of `Acme`.",
+            "See their role with `/members show org=Acme user=bo@acme.io`",
         ),
-        pytest.param(
-            LosantBadRequest("name is required", status=400, error_type="Validation"),
-            ("Losant refused the request: name is required", "Check the values and try again."),
-            id="400-other",
+        id="400-already-exists",
+    ),
+    pytest.param(
+        LosantOrgNotFound("Member was not found", status=404, path="/instances/i/orgs"),
+        ("Losant has no org `Acme`.", "Find the right one with `/members orgs`"),
+        id="404-org",
+    ),
+    pytest.param(
+        LosantMemberNotFound("Organization was not found", status=404),
+        NOT_A_MEMBER,
+        id="404-member",
+    ),
+    pytest.param(
+        LosantInstanceNotFound("Member was not found", status=404, path="/orgs/o/members/u"),
+        (
+            "Losant does not know the instance this bot is set up for.",
+            "For whoever runs this bot: check `LOSANT_INSTANCE_ID`.",
         ),
-        pytest.param(
-            LosantBadRequest('"bo@acme.io" already exists', status=400, error_type="AlreadyExists"),
-            (
-                "bo@acme.io is already a member of `Acme`.",
-                "See their role with `/members show org=Acme user=bo@acme.io`",
-            ),
-            id="400-already-exists",
+        id="404-instance",
+    ),
+    pytest.param(
+        LosantAuthError("Invalid access token", status=401),
+        (
+            "The bot's Losant API token is invalid or expired, so Losant refused the request.",
+            f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
         ),
-        pytest.param(
-            LosantNotFound("Organization was not found", status=404),
-            ("Losant has no org `Acme`.", "Find the right one with `/members orgs`"),
-            id="404-org",
+        id="401",
+    ),
+    pytest.param(
+        LosantAuthError("Forbidden", status=403),
+        (
+            "The bot's Losant API token lacks a needed scope, so Losant refused the request.",
+            f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
         ),
-        pytest.param(
-            LosantNotFound("Member was not found", status=404), NOT_A_MEMBER, id="404-member"
+        id="403",
+    ),
+    pytest.param(
+        LosantRateLimited("slow down", retry_after=2.0),
+        ("Losant is busy and asked the bot to slow down.", "Try again in a minute."),
+        id="429",
+    ),
+    pytest.param(
+        LosantUnavailable("timed out"),
+        ("Losant is unavailable or slow right now.", "Try again in a minute."),
+        id="unavailable",
+    ),
+    pytest.param(
+        LosantUnexpected("not JSON", status=200),
+        (
+            "Losant sent an answer the bot could not read.",
+            "Try again; if it keeps happening, tell whoever runs this bot (the logs have it).",
         ),
-        pytest.param(
-            LosantNotFound("Not Found", status=404, path="/instances/i/orgs/o/members/u"),
-            NOT_A_MEMBER,
-            id="404-member-by-path",
-        ),
-        pytest.param(
-            LosantNotFound("Instance was not found", status=404),
-            (
-                "Losant does not know the instance this bot is set up for.",
-                "For whoever runs this bot: check `LOSANT_INSTANCE_ID`.",
-            ),
-            id="404-instance",
-        ),
-        pytest.param(
-            LosantAuthError("Invalid access token", status=401),
-            (
-                "The bot's Losant API token is invalid or expired, so Losant refused the request.",
-                f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
-            ),
-            id="401",
-        ),
-        pytest.param(
-            LosantAuthError("Forbidden", status=403),
-            (
-                "The bot's Losant API token lacks a needed scope, so Losant refused the request.",
-                f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
-            ),
-            id="403",
-        ),
-        pytest.param(
-            LosantRateLimited("slow down", retry_after=2.0),
-            ("Losant is busy and asked the bot to slow down.", "Try again in a minute."),
-            id="429",
-        ),
-        pytest.param(
-            LosantUnavailable("timed out"),
-            ("Losant is unavailable or slow right now.", "Try again in a minute."),
-            id="unavailable",
-        ),
-        pytest.param(
-            LosantUnexpected("not JSON", status=200),
-            (
-                "Losant sent an answer the bot could not read.",
-                "Try again; if it keeps happening, tell whoever runs this bot (the logs have it).",
-            ),
-            id="unreadable",
-        ),
-    ],
-)
+        id="unreadable",
+    ),
+]
+
+
+@pytest.mark.parametrize(("err", "expected"), LOSANT_REPLIES)
 def test_losant_errors_say_what_happened_and_what_next(
     err: LosantError, expected: tuple[str, str]
 ) -> None:
-    """Each Losant failure gets DESIGN §5's reply: what happened, then the next step."""
+    """Each class gets its reply (what happened, then the next step), whatever the words say."""
     said, hint = expected
     assert [section(f":x: {said}\n{hint}")] == render_losant_error(
         err, org="Acme", target="bo@acme.io"
     ).blocks[:1]
 
 
+def error_tree(kind: type[LosantError] = LosantError) -> list[type[LosantError]]:
+    return [kind, *(sub for child in kind.__subclasses__() for sub in error_tree(child))]
+
+
+def test_every_class_the_client_raises_has_a_reply_above() -> None:
+    """Every class in the Losant error tree, but the two bases, is rendered above."""
+    raised = {kind for kind in error_tree() if kind not in (LosantError, LosantNotFound)}
+    assert raised == {type(param.values[0]) for param in LOSANT_REPLIES}
+
+
 def test_losant_error_reply_as_a_whole() -> None:
     """The reply ends with Losant's status and type, for whoever reports it."""
-    err = LosantNotFound("Organization was not found", status=404, error_type="NotFound")
+    err = LosantOrgNotFound("Organization was not found", status=404, error_type="NotFound")
     expected = ephemeral(
         "Losant has no org by that name or ID.",
         section(

@@ -19,10 +19,15 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.edges.losant.errors import (
+    LosantAlreadyExists,
     LosantAuthError,
     LosantBadRequest,
     LosantError,
-    LosantNotFound,
+    LosantInstanceNotFound,
+    LosantInvalidEmail,
+    LosantInvalidRole,
+    LosantMemberNotFound,
+    LosantOrgNotFound,
     LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
@@ -129,7 +134,11 @@ VIEWS: dict[str, Callable[[], Reply]] = {
         )
         for cls, status in [
             (LosantBadRequest, 400),
-            (LosantNotFound, 404),
+            (LosantInvalidRole, 400),
+            (LosantInvalidEmail, 400),
+            (LosantInstanceNotFound, 404),
+            (LosantOrgNotFound, 404),
+            (LosantMemberNotFound, 404),
             (LosantAuthError, 403),
             (LosantUnavailable, None),
             (LosantUnexpected, 200),
@@ -137,7 +146,7 @@ VIEWS: dict[str, Callable[[], Reply]] = {
         ]
     },
     "losant-already-exists": lambda: render_losant_error(
-        LosantBadRequest(NASTY, status=400, error_type="AlreadyExists"), org=NASTY, target=NASTY
+        LosantAlreadyExists(NASTY, status=400, error_type="AlreadyExists"), org=NASTY, target=NASTY
     ),
     "losant-rate-limited": lambda: render_losant_error(LosantRateLimited(NASTY, retry_after=9)),
     "usage-error": lambda: render_usage_error(NASTY * 100, NASTY * 100),

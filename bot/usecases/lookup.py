@@ -2,7 +2,8 @@
 from an email, a Losant user ID or a Slack mention.
 
 Org names are not unique in Losant, so a name resolves to one org or to an
-``AmbiguousOrg`` that lists the candidates; it never guesses.
+``AmbiguousOrg`` that lists the candidates; it never guesses. An ID names one org,
+so an org looked up by ID is an ``Org`` and nothing else.
 
 An org fetched by ID is remembered for ``ORG_CACHE_S``: a member list needs the org
 only for its name, and paging through a list asks for the same org on every click,
@@ -17,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from bot.edges.losant.client import LosantClient
-from bot.edges.losant.errors import LosantNotFound
+from bot.edges.losant.errors import LosantMemberNotFound, LosantOrgNotFound
 from bot.edges.losant.models import Member, Org
 from bot.usecases.commands import MemberRef, OrgRef
 from bot.usecases.errors import MemberNotFound, OrgNotFound
@@ -71,30 +72,38 @@ class Lookup:
         self._orgs = orgs if orgs is not None else OrgCache()
 
     async def org(self, ref: OrgRef) -> Org | AmbiguousOrg:
-        """The one org ``ref`` names, or every org sharing that name."""
+        """The one org ``ref`` names, or every org sharing the name it gives."""
         if ref.is_id:
-            cached = self._orgs.get(ref.value)
-            if cached is not None:
-                return cached
-            try:
-                org = await self._losant.get_org(ref.value)
-            except LosantNotFound as exc:
-                raise OrgNotFound(
-                    f"No org has the ID `{ref.value}` in this Losant instance.",
-                    hint="Run `/members orgs` to see the orgs and their IDs.",
-                ) from exc
-            self._orgs.put(org)
-            return org
-        matches = await self._losant.find_orgs_by_name(ref.value)
+            return await self.org_by_id(ref.value)
+        return await self.org_by_name(ref.value)
+
+    async def org_by_id(self, org_id: str) -> Org:
+        """The org with ID ``org_id``, from the cache while it is fresh."""
+        cached = self._orgs.get(org_id)
+        if cached is not None:
+            return cached
+        try:
+            org = await self._losant.get_org(org_id)
+        except LosantOrgNotFound as exc:
+            raise OrgNotFound(
+                f"No org has the ID `{org_id}` in this Losant instance.",
+                hint="Run `/members orgs` to see the orgs and their IDs.",
+            ) from exc
+        self._orgs.put(org)
+        return org
+
+    async def org_by_name(self, name: str) -> Org | AmbiguousOrg:
+        """The one org named ``name`` (ignoring case), or every org sharing that name."""
+        matches = await self._losant.find_orgs_by_name(name)
         for match in matches:
             self._orgs.put(match)
         if not matches:
             raise OrgNotFound(
-                f"No org is named “{ref.value}”.",
+                f"No org is named “{name}”.",
                 hint="Run `/members orgs` to see the orgs, or `/members orgs filter=<glob>`.",
             )
         if len(matches) > 1:
-            return AmbiguousOrg(name=ref.value, matches=matches)
+            return AmbiguousOrg(name=name, matches=matches)
         return matches[0]
 
     async def target(self, ref: MemberRef) -> MemberRef:
@@ -109,7 +118,7 @@ class Lookup:
         if ref.kind == "user_id":
             try:
                 return await self._losant.get_member(org.id, ref.value)
-            except LosantNotFound:
+            except LosantMemberNotFound:
                 return None
         wanted = ref.value.casefold()
         # Losant's filter is a glob; a literal '*' in an address would widen it, which is

@@ -113,19 +113,16 @@ class Operations:
 
     async def members(self, query: ListCommand, *, page: int = 0) -> Result:
         """The members matching ``query``; the org and the list are fetched together by ID."""
-        org: Org | AmbiguousOrg
         if query.org.is_id:
             # A cached org costs no call; otherwise both calls go out at once.
             org, listing = await asyncio.gather(
-                self._lookup.org(query.org), self._list(query.org.value, query)
+                self._lookup.org_by_id(query.org.value), self._list(query.org.value, query)
             )
         else:
-            org = await self._lookup.org(query.org)
-            if isinstance(org, AmbiguousOrg):
-                return org
-            listing = await self._list(org.id, query)
-        if isinstance(org, AmbiguousOrg):  # pragma: no cover - an ID matches one org
-            return org
+            found = await self._lookup.org_by_name(query.org.value)
+            if isinstance(found, AmbiguousOrg):
+                return found
+            org, listing = found, await self._list(found.id, query)
         return MemberPage(org=org, query=query, members=listing, page=page)
 
     async def member_page(
@@ -155,9 +152,7 @@ class Operations:
 
     async def confirm(self, change: PendingChange) -> Result:
         """Carry out a confirmed change; a replay finds it already in place and writes nothing."""
-        org = await self._lookup.org(OrgRef(change.org_id))
-        if isinstance(org, AmbiguousOrg):  # pragma: no cover - an ID matches one org
-            return org
+        org = await self._lookup.org_by_id(change.org_id)
         if change.op == "add":
             role = change.role or "view"
             return await self._writes.add(org, MemberRef.from_text(change.target), role)

@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Callable
 
 from bot.edges.losant.client import LosantClient
 from bot.edges.losant.errors import (
-    LosantBadRequest,
+    LosantAlreadyExists,
     LosantError,
-    LosantNotFound,
+    LosantMemberNotFound,
+    LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
 )
@@ -59,9 +60,7 @@ class Writes:
             member, verified = await self._verified(
                 lambda: self._losant.add_member(org.id, body), landed
             )
-        except LosantBadRequest as exc:
-            if exc.error_type != "AlreadyExists":
-                raise
+        except LosantAlreadyExists:
             # Someone added them between our read and our write.
             found = await landed()
             if found is None:
@@ -104,7 +103,7 @@ class Writes:
 
         try:
             _, verified = await self._verified(lambda: self._removed(org, member), landed)
-        except LosantNotFound:
+        except LosantMemberNotFound:
             # Gone between our read and our DELETE: a double click, or another admin.
             return MemberRemoved(
                 org=org, target=member.key, member=member, outcome="already_removed"
@@ -126,7 +125,7 @@ class Writes:
     async def _refresh(self, org: Org, member: Member) -> Member | None:
         try:
             return await self._losant.get_member(org.id, member.user_id)
-        except LosantNotFound:
+        except LosantMemberNotFound:
             return None
 
     async def _verified(
@@ -147,7 +146,7 @@ class Writes:
                 if not exc.may_have_applied:
                     # Surely not done. A refused connection never reached Losant, so one
                     # more try is safe; a 429 or a second failure is reported as it is.
-                    if attempt == 2 or exc.status == 429:
+                    if attempt == 2 or isinstance(exc, LosantRateLimited):
                         raise
                     continue
                 try:

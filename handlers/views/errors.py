@@ -1,9 +1,10 @@
 """Replies for everything that went wrong: Losant errors, bad input, denials, bugs.
 
-Each says what happened and what to do next (DESIGN §5), and says it to the
-right person: a typo is the user's to fix, a bad token is the operator's. The
-Losant error's class decides the reply (Losant's ``type`` and wording only refine
-a 400 or a 404); status and type are shown small, for whoever reports it.
+Each says what happened and what to do next, and says it to the right person: a
+typo is the user's to fix, a bad token is the operator's. The Losant error's class
+alone decides the reply: what Losant's ``type`` and words meant, and which part of
+the request a 404 was about, the client decided when it raised it. Status and type
+are shown small, for whoever reports it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from collections.abc import Sequence
 from typing import Literal
 
 from bot.edges.losant.errors import (
+    LosantAlreadyExists,
     LosantAuthError,
     LosantBadRequest,
     LosantError,
-    LosantNotFound,
+    LosantInstanceNotFound,
+    LosantInvalidEmail,
+    LosantInvalidRole,
+    LosantMemberNotFound,
+    LosantOrgNotFound,
     LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
@@ -31,11 +37,6 @@ from handlers.views.reply import Reply, clip, code
 
 SCOPES = "`all.Instance`, or `instanceOrgMembers.*`, `instanceOrgMember.*` and `instanceOrgs.*`"
 _TRY_AGAIN = "Try again in a minute."
-_MISSING_WORDS: tuple[tuple[Literal["member", "org", "instance"], tuple[str, ...]], ...] = (
-    ("member", ("member", "user")),
-    ("org", ("org",)),
-    ("instance", ("instance",)),
-)
 
 
 def render_losant_error(
@@ -60,63 +61,45 @@ def render_losant_error(
 
 
 def _explain(err: LosantError, org: str | None, target: str | None) -> tuple[str, str]:
-    message = clip(err.message, 500)
-    if isinstance(err, LosantBadRequest):
-        if (err.error_type or "").lower() == "alreadyexists":
+    refused = f"Losant refused the request: {clip(err.message, 500)}"
+    match err:
+        case LosantAlreadyExists():
             who = target_label(target) if target else "That person"
             return f"{who} is already a member{_in(org)}.", _show_hint(org, target)
-        if "role" in err.message.lower():
-            roles = ", ".join(f"`{r}`" for r in ROLES)
-            return f"Losant refused the request: {message}", f"Valid roles: {roles}."
-        if "email" in err.message.lower():
-            return f"Losant refused the request: {message}", "Check the email address."
-        return f"Losant refused the request: {message}", "Check the values and try again."
-    if isinstance(err, LosantNotFound):
-        return _not_found(err, org, target)
-    if isinstance(err, LosantAuthError):
-        problem = "lacks a needed scope" if err.status == 403 else "is invalid or expired"
-        return (
-            f"The bot's Losant API token {problem}, so Losant refused the request.",
-            f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
-        )
-    if isinstance(err, LosantRateLimited):
-        return "Losant is busy and asked the bot to slow down.", _TRY_AGAIN
-    if isinstance(err, LosantUnavailable):
-        return "Losant is unavailable or slow right now.", _TRY_AGAIN
-    if isinstance(err, LosantUnexpected):
-        return (
-            "Losant sent an answer the bot could not read.",
-            "Try again; if it keeps happening, tell whoever runs this bot (the logs have it).",
-        )
-    return f"Talking to Losant failed: {message}", _TRY_AGAIN
-
-
-def _not_found(err: LosantError, org: str | None, target: str | None) -> tuple[str, str]:
-    missing = _missing(err)
-    if missing == "member":
-        who = target_label(target) if target else "That member"
-        listing = command("list", f"org={org or '<org>'}")
-        return f"{who} is not a member{_in(org)}.", f"See who is: {listing}"
-    if missing == "org":
-        named = f" {code(org, ORG_CHARS)}" if org else " by that name or ID"
-        return f"Losant has no org{named}.", f"Find the right one with {command('orgs')}"
-    return (
-        "Losant does not know the instance this bot is set up for.",
-        "For whoever runs this bot: check `LOSANT_INSTANCE_ID`.",
-    )
-
-
-def _missing(err: LosantError) -> Literal["member", "org", "instance"]:
-    # Losant's message names the missing thing ("Organization was not found"); the
-    # request path is the fallback when a proxy or an odd message says nothing useful.
-    words = err.message.lower()
-    for kind, keys in _MISSING_WORDS:
-        if any(key in words for key in keys):
-            return kind
-    path = err.path or ""
-    if re.search(r"/members/[^/]+/?$", path):
-        return "member"
-    return "org" if "/orgs/" in path else "instance"
+        case LosantInvalidRole():
+            return refused, f"Valid roles: {', '.join(f'`{r}`' for r in ROLES)}."
+        case LosantInvalidEmail():
+            return refused, "Check the email address."
+        case LosantBadRequest():
+            return refused, "Check the values and try again."
+        case LosantMemberNotFound():
+            who = target_label(target) if target else "That member"
+            listing = command("list", f"org={org or '<org>'}")
+            return f"{who} is not a member{_in(org)}.", f"See who is: {listing}"
+        case LosantOrgNotFound():
+            named = f" {code(org, ORG_CHARS)}" if org else " by that name or ID"
+            return f"Losant has no org{named}.", f"Find the right one with {command('orgs')}"
+        case LosantInstanceNotFound():
+            return (
+                "Losant does not know the instance this bot is set up for.",
+                "For whoever runs this bot: check `LOSANT_INSTANCE_ID`.",
+            )
+        case LosantAuthError():
+            problem = "lacks a needed scope" if err.status == 403 else "is invalid or expired"
+            return (
+                f"The bot's Losant API token {problem}, so Losant refused the request.",
+                f"For whoever runs this bot: give `LOSANT_API_TOKEN` a token with {SCOPES}.",
+            )
+        case LosantRateLimited():
+            return "Losant is busy and asked the bot to slow down.", _TRY_AGAIN
+        case LosantUnavailable():
+            return "Losant is unavailable or slow right now.", _TRY_AGAIN
+        case LosantUnexpected():
+            return (
+                "Losant sent an answer the bot could not read.",
+                "Try again; if it keeps happening, tell whoever runs this bot (the logs have it).",
+            )
+    return f"Talking to Losant failed: {clip(err.message, 500)}", _TRY_AGAIN
 
 
 def _in(org: str | None) -> str:

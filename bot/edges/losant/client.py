@@ -1,11 +1,12 @@
 """The async Losant API client: the only place the bot talks to Losant.
 
 Everything else wants typed answers and one error tree, not HTTP. This module owns
-the transport rules of DESIGN §6: one pooled ``httpx.AsyncClient`` per process, the
+the transport rules: one pooled ``httpx.AsyncClient`` per process, the
 headers Losant's official clients send, reads retried within a wall-time budget
 (``bot.edges.losant.retry``), and writes sent exactly once. A failed write says whether it
 may still have reached Losant (``may_have_applied``), so the caller can read back
-instead of guessing.
+instead of guessing. Each call says what its request names (``Named``), so that a 404
+comes back as the instance, the org or the member not found.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from typing import Self
 
 import httpx
 
-from bot.edges.losant.errors import LosantBadRequest, LosantUnexpected
+from bot.edges.losant.errors import (
+    LosantBadRequest,
+    LosantInstanceNotFound,
+    LosantMemberNotFound,
+    LosantOrgNotFound,
+    LosantUnexpected,
+)
+from bot.edges.losant.http_errors import Named
 from bot.edges.losant.models import (
     Member,
     MemberField,
@@ -29,7 +37,6 @@ from bot.edges.losant.models import (
     MemberPost,
     Org,
     OrgList,
-    OrgSortField,
     SortDirection,
     Success,
     is_object_id,
@@ -47,6 +54,13 @@ _ORGS_PER_PAGE = 100
 _MAX_ORG_PAGES = 100
 
 __all__ = ["ACCEPT_VERSION", "LosantClient"]
+
+# What each kind of request names, outermost first, for ``error_for_response``.
+_IN_INSTANCE = Named((LosantInstanceNotFound,))
+_IN_ORG = Named((LosantInstanceNotFound, LosantOrgNotFound))
+_IN_MEMBER = Named((LosantInstanceNotFound, LosantOrgNotFound, LosantMemberNotFound))
+# An add names its user in the body: "User was not found" is about them, a bare 404 the org.
+_NEW_MEMBER = Named((LosantInstanceNotFound, LosantOrgNotFound), body=(LosantMemberNotFound,))
 
 
 class LosantClient:
@@ -149,46 +163,34 @@ class LosantClient:
     ) -> MemberList:
         """Every member of the org (Losant does not page it), filtered and sorted by Losant.
 
-        A ``filter`` without ``filter_field`` filters on email, as DESIGN §4 says.
+        A ``filter`` without ``filter_field`` filters on email, the field people filter by.
         """
         params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
         if filter is not None:
             params |= {"filterField": filter_field or "email", "filter": filter}
-        return await self._requests.read(self._org_path(org_id, "members"), MemberList, params)
+        path = self._org_path(org_id, "members")
+        return await self._requests.read(path, MemberList, params, named=_IN_ORG)
 
     async def get_member(self, org_id: str, user_id: str) -> Member:
-        return await self._requests.read(self._member_path(org_id, user_id), Member)
+        path = self._member_path(org_id, user_id)
+        return await self._requests.read(path, Member, named=_IN_MEMBER)
 
     async def add_member(self, org_id: str, body: MemberPost) -> Member:
         path = self._org_path(org_id, "members")
-        return await self._requests.write("POST", path, Member, body.to_json())
+        return await self._requests.write("POST", path, Member, body.to_json(), named=_NEW_MEMBER)
 
     async def update_member(self, org_id: str, user_id: str, body: MemberPatch) -> Member:
         path = self._member_path(org_id, user_id)
-        return await self._requests.write("PATCH", path, Member, body.to_json())
+        return await self._requests.write("PATCH", path, Member, body.to_json(), named=_IN_MEMBER)
 
     async def remove_member(self, org_id: str, user_id: str) -> None:
-        await self._requests.write("DELETE", self._member_path(org_id, user_id), Success)
+        path = self._member_path(org_id, user_id)
+        await self._requests.write("DELETE", path, Success, named=_IN_MEMBER)
 
     # ---- orgs ------------------------------------------------------------------
 
     async def get_org(self, org_id: str) -> Org:
-        return await self._requests.read(self._org_path(org_id), Org)
-
-    async def list_orgs(
-        self,
-        *,
-        filter: str | None = None,
-        sort_field: OrgSortField = "name",
-        sort_direction: SortDirection = "asc",
-        page: int = 0,
-        per_page: int = 100,
-    ) -> OrgList:
-        """One page of the instance's orgs, optionally filtered by a glob on the name."""
-        params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
-        if filter is not None:
-            params |= {"filterField": "name", "filter": filter}
-        return await self._orgs_page(params, page, per_page)
+        return await self._requests.read(self._org_path(org_id), Org, named=_IN_ORG)
 
     async def find_orgs_by_name(self, name: str) -> list[Org]:
         """Every org whose name equals ``name`` ignoring case (``query`` with ``$eq``+``$ci``)."""
@@ -203,17 +205,18 @@ class LosantClient:
             params |= {"filterField": "name", "filter": filter}
         return await self._all_org_pages(params)
 
-    async def _orgs_page(self, params: dict[str, str], page: int, per_page: int) -> OrgList:
+    async def _orgs_page(self, params: dict[str, str], page: int) -> OrgList:
         # Losant's own clients send paging numbers as strings; so do we.
-        paging = {"page": str(page), "perPage": str(per_page)}
+        paging = {"page": str(page), "perPage": str(_ORGS_PER_PAGE)}
         # Losant fills an org's summary only with the counts it is asked for.
         summary = {"summaryInclude": "memberCount"}
-        return await self._requests.read(self._orgs_path, OrgList, params | paging | summary)
+        query = params | paging | summary
+        return await self._requests.read(self._orgs_path, OrgList, query, named=_IN_INSTANCE)
 
     async def _all_org_pages(self, params: dict[str, str]) -> list[Org]:
         orgs: list[Org] = []
         for page in range(_MAX_ORG_PAGES):
-            batch = await self._orgs_page(params, page, _ORGS_PER_PAGE)
+            batch = await self._orgs_page(params, page)
             orgs.extend(batch.items)
             if _is_last_page(batch, page):
                 return orgs

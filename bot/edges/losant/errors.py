@@ -2,15 +2,27 @@
 
 The client translates HTTP answers and transport failures into these at its
 boundary (``raise ... from exc``); no ``httpx`` exception escapes it. Callers
-dispatch on the class, never on strings::
+dispatch on the class, never on Losant's words, its ``type`` or the request path:
+what those mean is decided once, in ``bot.edges.losant.http_errors``, where the
+client still knows which request it made::
 
     LosantError
-    ├── LosantBadRequest        400: Losant refused the request (``type``, ``message``)
-    ├── LosantNotFound          404: instance, org or member does not exist
-    ├── LosantAuthError         401 / 403: the bot's token is invalid or lacks a scope
-    ├── LosantUnavailable       5xx, timeouts, refused or dropped connections
-    │   └── LosantRateLimited   429 (``retry_after`` when Losant gave one)
-    └── LosantUnexpected        a body that is not JSON or not the documented shape
+    ├── LosantBadRequest            400: Losant refused the request (``type``, ``message``)
+    │   ├── LosantAlreadyExists     the person being added is already a member
+    │   ├── LosantInvalidRole       Losant's words blame the role
+    │   └── LosantInvalidEmail      Losant's words blame the email address
+    ├── LosantNotFound              404, always raised as one of these:
+    │   ├── LosantInstanceNotFound  the instance the bot is set up for
+    │   ├── LosantOrgNotFound       the org named in the path
+    │   └── LosantMemberNotFound    the member named in the path (or the user an add names)
+    ├── LosantAuthError             401 / 403: the bot's token is invalid or lacks a scope
+    ├── LosantUnavailable           5xx, timeouts, refused or dropped connections
+    │   └── LosantRateLimited       429 (``retry_after`` when Losant gave one)
+    └── LosantUnexpected            a body that is not JSON or not the documented shape
+
+These are Losant's answers. "No org is named X" and "X is not a member" found by the
+bot's own lookups are ``bot.usecases.errors`` (``OrgNotFound``, ``MemberNotFound``):
+the person's reference matched nothing, which is theirs to fix, not Losant's doing.
 
 ``may_have_applied`` is true on a failed write that may still have reached Losant
 (a timeout, a 5xx, a dropped connection): the caller must read back to learn the truth.
@@ -51,8 +63,32 @@ class LosantBadRequest(LosantError):
     """400: Losant validated the request and refused it; ``message`` is Losant's own words."""
 
 
+class LosantAlreadyExists(LosantBadRequest):
+    """Losant's ``AlreadyExists``: the person an add names is already a member of the org."""
+
+
+class LosantInvalidRole(LosantBadRequest):
+    """Losant refused the role it was sent."""
+
+
+class LosantInvalidEmail(LosantBadRequest):
+    """Losant refused the email address it was sent."""
+
+
 class LosantNotFound(LosantError):
-    """404: the instance, org or member named in the path does not exist."""
+    """404: something the request named does not exist; the subclass says which."""
+
+
+class LosantInstanceNotFound(LosantNotFound):
+    """The instance the bot is set up for (``LOSANT_INSTANCE_ID``) does not exist."""
+
+
+class LosantOrgNotFound(LosantNotFound):
+    """The org the request named does not exist in the instance."""
+
+
+class LosantMemberNotFound(LosantNotFound):
+    """The user the request named is not a member of the org (or, for an add, no user)."""
 
 
 class LosantAuthError(LosantError):

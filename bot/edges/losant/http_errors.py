@@ -5,17 +5,31 @@ The client's boundary in one place: dispatch on the HTTP status first (Losant's
 Losant's own ``message`` when it gave one, and decide for writes whether the request
 may have reached Losant. Only failures raised before a byte left this process
 (connect refused or timed out, no free pooled connection) are known not to have.
+
+This is also the only place that reads Losant's ``type`` and words to pick a finer
+class (``_refused``, ``_missing``), so nothing past the client has to. A 404 is read
+against what the request named (``Named``): Losant's message is the only hint of
+whether the instance, the org or the member was missing, and the path is what a 404
+that says nothing (a proxy's "Not Found") is about.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import httpx
 
 from bot.edges.losant.errors import (
+    LosantAlreadyExists,
     LosantAuthError,
     LosantBadRequest,
     LosantError,
+    LosantInstanceNotFound,
+    LosantInvalidEmail,
+    LosantInvalidRole,
+    LosantMemberNotFound,
     LosantNotFound,
+    LosantOrgNotFound,
     LosantRateLimited,
     LosantUnavailable,
     LosantUnexpected,
@@ -39,6 +53,27 @@ _TRANSPORT_TEXT: tuple[tuple[type[httpx.HTTPError], str], ...] = (
     (httpx.ConnectError, "could not connect to Losant"),
     (httpx.HTTPError, "the connection to Losant failed"),
 )
+
+# How Losant's 404 messages name what was missing ("Organization was not found"; an
+# add by user ID gets "User was not found"). The member is tried first: it is the
+# innermost, and its messages may mention the org it was looked for in.
+_MISSING_WORDS: tuple[tuple[type[LosantNotFound], tuple[str, ...]], ...] = (
+    (LosantMemberNotFound, ("member", "user")),
+    (LosantOrgNotFound, ("org",)),
+    (LosantInstanceNotFound, ("instance",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """What one request names that Losant may not find, so its 404 can say which.
+
+    ``path`` is outermost first, and its last is what a 404 whose words name none of
+    them is about. ``body`` is what only the body names (the user an add names by ID).
+    """
+
+    path: tuple[type[LosantNotFound], ...]
+    body: tuple[type[LosantNotFound], ...] = ()
 
 
 def is_write(method: str) -> bool:
@@ -65,8 +100,10 @@ def error_for_transport(exc: httpx.HTTPError, method: str, path: str) -> LosantE
     )
 
 
-def error_for_response(response: httpx.Response, method: str, path: str) -> LosantError:
-    """The error for an HTTP answer outside 2xx."""
+def error_for_response(
+    response: httpx.Response, method: str, path: str, named: Named
+) -> LosantError:
+    """The error for an HTTP answer outside 2xx to a request that named ``named``."""
     status = response.status_code
     body = _error_body(response)
     message = body.message or _fallback_message(response)
@@ -80,13 +117,13 @@ def error_for_response(response: httpx.Response, method: str, path: str) -> Losa
         )
     kind: type[LosantError]
     if status == 404:
-        kind = LosantNotFound
+        kind = _missing(message, named)
     elif status in (401, 403):
         kind = LosantAuthError
     elif status >= 500:
         kind = LosantUnavailable
     elif status >= 400:
-        kind = LosantBadRequest
+        kind = _refused(body.type, message)
     else:
         kind = LosantUnexpected
         message = f"Losant answered with an unexpected status {status}"
@@ -99,6 +136,28 @@ def error_for_response(response: httpx.Response, method: str, path: str) -> Losa
         # A 5xx may come after the change was made (e.g. a proxy timing out behind it).
         may_have_applied=status >= 500 and is_write(method),
     )
+
+
+def _refused(error_type: str | None, message: str) -> type[LosantBadRequest]:
+    """Which refusal a 4xx is: Losant's ``type`` marks a duplicate, its words a bad field."""
+    if (error_type or "").lower() == "alreadyexists":
+        return LosantAlreadyExists
+    words = message.lower()
+    if "role" in words:
+        return LosantInvalidRole
+    if "email" in words:
+        return LosantInvalidEmail
+    return LosantBadRequest
+
+
+def _missing(message: str, named: Named) -> type[LosantNotFound]:
+    """What a 404 was about: whichever of ``named`` Losant's words name, else the path's last."""
+    words = message.lower()
+    candidates = (*named.path, *named.body)
+    for kind, keys in _MISSING_WORDS:
+        if kind in candidates and any(key in words for key in keys):
+            return kind
+    return named.path[-1]
 
 
 def _error_body(response: httpx.Response) -> ErrorBody:

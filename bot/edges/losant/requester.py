@@ -21,7 +21,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from bot.edges.losant.errors import LosantRateLimited, LosantUnavailable, LosantUnexpected
-from bot.edges.losant.http_errors import error_for_response, error_for_transport, is_write
+from bot.edges.losant.http_errors import Named, error_for_response, error_for_transport, is_write
 from bot.edges.losant.retry import RetryPolicy, parse_retry_after
 
 ACCEPT_VERSION = "^1.30.0"
@@ -60,9 +60,17 @@ class Requester:
         self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
 
     async def read(
-        self, path: str, model: type[ModelT], params: dict[str, str] | None = None
+        self,
+        path: str,
+        model: type[ModelT],
+        params: dict[str, str] | None = None,
+        *,
+        named: Named,
     ) -> ModelT:
-        """GET, retried on 429, 5xx and transport failures within the policy's budget."""
+        """GET, retried on 429, 5xx and transport failures within the policy's budget.
+
+        ``named`` is what the path names, so that a 404 says which of it was missing.
+        """
         started = self._clock()
         attempt = 0
         while True:
@@ -70,7 +78,7 @@ class Requester:
             left = self._policy.budget_s - (self._clock() - started)
             try:
                 response = await self._send("GET", path, attempt, params=params, within_s=left)
-                return _decode(response, model, "GET", path)
+                return _decode(response, model, "GET", path, named)
             except LosantUnavailable as exc:
                 delay = self._policy.next_delay(attempt, self._clock() - started, _retry_after(exc))
                 if delay is None:
@@ -83,11 +91,17 @@ class Requester:
                 await self._sleep(delay)
 
     async def write(
-        self, method: str, path: str, model: type[ModelT], body: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        model: type[ModelT],
+        body: dict[str, Any] | None = None,
+        *,
+        named: Named,
     ) -> ModelT:
         """POST, PATCH or DELETE, sent once; a failure says if it may have been applied."""
         response = await self._send(method, path, 1, body=body)
-        return _decode(response, model, method, path)
+        return _decode(response, model, method, path, named)
 
     async def _send(
         self,
@@ -170,12 +184,14 @@ def _retry_after(exc: LosantUnavailable) -> float | None:
     return None
 
 
-def _decode(response: httpx.Response, model: type[ModelT], method: str, path: str) -> ModelT:
+def _decode(
+    response: httpx.Response, model: type[ModelT], method: str, path: str, named: Named
+) -> ModelT:
     """The typed body of a 2xx answer, or the error the answer stands for."""
     try:
         response.raise_for_status()
     except httpx.HTTPStatusError as exc:
-        raise error_for_response(response, method, path) from exc
+        raise error_for_response(response, method, path, named) from exc
     try:
         return model.model_validate_json(response.content)
     except ValueError as exc:
