@@ -7,16 +7,21 @@ through the raw body for them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.usecases.progress import Progress
 
 
 @dataclass(frozen=True)
 class Caller:
+    """``progress``: where the request's work says how far it has got, for the notes."""
+
     user: str
     channel: str
     response_url: str
+    progress: Progress = field(default_factory=Progress, compare=False)
 
     @classmethod
     def of(cls, context: AsyncBoltContext) -> Caller:

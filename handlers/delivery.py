@@ -11,12 +11,16 @@ behaving alike:
 * Work that must wait (Losant, a Slack lookup) is acked empty first. If it is not done
   within ``working_after_s``, a short note is posted so nobody stares at nothing; on
   a card it takes the card's place, so a Confirm cannot be pressed again meanwhile.
-* Then the reply, then the audit, in that order, so the person never waits on the audit.
+  Long work that reports its progress has the note updated in place, at most every
+  ``progress_every_s``, and never past Slack's five posts per response_url.
+* Then the reply (in the note's place), then the audit, in that order, so the person
+  never waits on the audit.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -25,6 +29,9 @@ from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome, Work
 from handlers.views import Reply, render_working
+
+# Slack takes at most five posts to one response_url: the notes leave room for the answer.
+MAX_NOTES = 4
 
 
 async def deliver(ack: AsyncAck, deps: Deps, caller: Caller, work: Work, *, on_card: bool) -> None:
@@ -35,30 +42,40 @@ async def deliver(ack: AsyncAck, deps: Deps, caller: Caller, work: Work, *, on_c
         return
     await ack()
     if isinstance(work, Outcome):
-        out, working_shown = work, False
+        out, notes = work, 0
     else:
-        out, working_shown = await _with_working_note(deps, caller, work, on_card=on_card)
-    # Once the working note has taken a card's place, the answer must take the note's.
-    replace = out.replace or (on_card and working_shown)
+        out, notes = await _with_working_notes(deps, caller, work, on_card=on_card)
+    # Once a note has been posted, the answer takes its place.
+    replace = out.replace or notes > 0
     await deps.responder.send(caller.response_url, _payload(out.reply, replace, on_card))
     await _record(deps, out)
 
 
-async def _with_working_note(
-    deps: Deps, caller: Caller, work: Any, *, on_card: bool
-) -> tuple[Outcome, bool]:
-    task: asyncio.Future[Outcome] = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=deps.working_after_s)
-    if done:
-        return task.result(), False
-    await deps.responder.send(caller.response_url, _payload(render_working(), on_card, on_card))
-    return await task, True
+async def _with_working_notes(
+    deps: Deps, caller: Caller, work: Coroutine[Any, Any, Outcome], *, on_card: bool
+) -> tuple[Outcome, int]:
+    """Run ``work``, posting the working note (and progress) while it runs; how many posted."""
+    task = asyncio.ensure_future(work)
+    wait_s, notes, shown = deps.working_after_s, 0, -1
+    progress = caller.progress
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=wait_s)
+        if done:
+            return task.result(), notes
+        if notes < MAX_NOTES and progress.version != shown:
+            # The first note on a command is a message of its own; every later one, and
+            # any note on a card, takes the place of what was there.
+            replace = on_card or notes > 0
+            note = render_working(progress.latest)
+            await deps.responder.send(caller.response_url, _payload(note, replace, on_card))
+            notes, shown = notes + 1, progress.version
+        wait_s = deps.progress_every_s
 
 
 def _payload(reply: Reply, replace: bool, on_card: bool) -> dict[str, Any]:
     body = reply.to_dict()
-    if on_card:
-        # Said either way: a click's reply that does not replace the card is its own message.
+    if on_card or replace:
+        # Said either way on a click: a reply that does not replace the card is its own message.
         body["replace_original"] = replace
     return body
 

@@ -25,3 +25,4 @@ class Deps:
     inflight: InFlight
     default_org: str | None = None
     working_after_s: float = 1.5
+    progress_every_s: float = 2.0

@@ -12,6 +12,7 @@ from typing import Literal
 
 from bot.edges.losant.models import Member, Org, Role
 from bot.usecases.commands import ListCommand, Subcommand
+from bot.usecases.results_runs import RunResult
 
 
 @dataclass(frozen=True)
@@ -116,4 +117,5 @@ Result = (
     | MemberRemoved
     | WriteUnknown
     | ConfirmationNeeded
+    | RunResult
 )

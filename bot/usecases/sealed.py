@@ -57,7 +57,7 @@ class TamperedValue(InvalidConfirmation):
 class ExpiredValue(InvalidConfirmation):
     """The value is authentic but too old; ``change`` says what it was for (for the audit)."""
 
-    def __init__(self, message: str, change: PendingChange) -> None:
+    def __init__(self, message: str, change: PendingChange | None) -> None:
         super().__init__(message)
         self.change = change
 
@@ -138,7 +138,7 @@ def seal(change: PendingChange, key: bytes) -> str:
         rule = exc.errors()[0]["msg"].removeprefix("Value error, ")
         why = f"check: {', '.join(wrong)}" if wrong else rule
         raise ValueError(f"not a valid pending change ({why})") from None
-    body = _b64(wire.model_dump_json().encode())
+    body = b64(wire.model_dump_json().encode())
     return f"{body}.{_mac(body, key)}"
 
 
@@ -150,7 +150,7 @@ def unseal(value: str, key: bytes, *, now: float) -> PendingChange:
     if not hmac.compare_digest(mac, _mac(body, key)):
         raise TamperedValue(_TAMPERED)
     try:
-        change = _Wire.model_validate(json.loads(_unb64(body))).change()
+        change = _Wire.model_validate(json.loads(unb64(body))).change()
     except ValueError:  # also what bad base64, UTF-8, JSON and pydantic raise
         # Signed by this key but not a change we would make: a key shared with
         # something else, or a format from another version. Either way, refuse.
@@ -166,12 +166,13 @@ _EXPIRED = "This confirmation has expired; run the command again."
 
 
 def _mac(body: str, key: bytes) -> str:
-    return _b64(hmac.new(key, _DOMAIN + body.encode(), hashlib.sha256).digest())
+    return b64(hmac.new(key, _DOMAIN + body.encode(), hashlib.sha256).digest())
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
+    """Unpadded base64url: what a button value holds."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _unb64(text: str) -> bytes:
+def unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

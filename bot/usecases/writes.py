@@ -42,14 +42,19 @@ class Writes:
         self._losant = losant
         self._lookup = lookup
 
-    async def add(self, org: Org, ref: MemberRef, role: Role) -> MemberAdded | WriteUnknown:
+    async def add(
+        self, org: Org, ref: MemberRef, role: Role, *, read_first: bool = True
+    ) -> MemberAdded | WriteUnknown:
+        """Add ``ref`` as ``role``. ``read_first=False`` skips the read of an existing
+        member (one call fewer per person, for many-people adds): Losant's AlreadyExists
+        then says so, and the member is read only in that case."""
         ref = await self._lookup.target(ref)
         body = (
             MemberPostByUserId(user_id=ref.value, role=role)
             if ref.kind == "user_id"
             else MemberPostByEmail(email=ref.value, role=role)
         )
-        existing = await self._lookup.find_member(org, ref)
+        existing = await self._lookup.find_member(org, ref) if read_first else None
         if existing is not None:
             return MemberAdded(org=org, member=existing, outcome="already_member")
 

@@ -9,7 +9,6 @@ are shown small, for whoever reports it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Literal
 

@@ -10,9 +10,10 @@ from collections.abc import Collection, Mapping
 
 from bot.edges.losant.models import ROLES
 from bot.usecases.commands import SUBCOMMANDS, WRITE_SUBCOMMANDS, Subcommand
+from bot.usecases.progress import Step
 from handlers.views.blocks import context, section
 from handlers.views.phrases import ORG_CHARS
-from handlers.views.reply import Reply, code
+from handlers.views.reply import Reply, clip, code
 
 WHAT_IT_DOES: Mapping[Subcommand, str] = {
     "help": "this message",
@@ -52,7 +53,11 @@ def render_help(
     return Reply(text="/members: " + ", ".join(shown) + ".", blocks=blocks)
 
 
-def render_working() -> Reply:
-    """Sent when Losant takes more than a moment, so nobody stares at nothing."""
-    said = "Working on it… Losant is taking a moment."
+def render_working(step: Step | None = None) -> Reply:
+    """Sent when Losant takes more than a moment, so nobody stares at nothing; with how far
+    long work has got when it says (``step``), updated in place."""
+    if step is None:
+        said = "Working on it… Losant is taking a moment."
+    else:
+        said = f"Working on it… {step.done:,} of {step.total:,} {clip(step.what, 100)}."
     return Reply(text=said, blocks=[context(f":hourglass_flowing_sand: {said}")])

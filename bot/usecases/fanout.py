@@ -1,0 +1,91 @@
+"""Many Losant calls for one command, at most ``limit`` in flight.
+
+``find``, ``offboard`` and a many-people ``add`` each make one call per org or per
+person. Sent one by one they take as long as Losant's latency times their number;
+sent all at once they would open hundreds of connections and earn 429s. These two
+helpers keep ``limit`` in flight (``MEMBERS_FANOUT``) and report progress as they go;
+the Losant client's retries already honour 429 and Retry-After for each call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from bot.usecases.progress import Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def each(
+    items: Sequence[T],
+    call: Callable[[T], Awaitable[R]],
+    *,
+    limit: int,
+    progress: Progress | None = None,
+    what: str = "done",
+) -> list[R]:
+    """``call(item)`` for every item, in the items' order; the first exception propagates
+    (the others are cancelled). ``call`` should turn expected failures into results."""
+    results: dict[int, R] = {}
+    done = 0
+
+    async def one(index: int, item: T, gate: asyncio.Semaphore) -> None:
+        nonlocal done
+        async with gate:
+            results[index] = await call(item)
+        done += 1
+        if progress is not None:
+            progress.report(done, len(items), what)
+
+    gate = asyncio.Semaphore(max(1, limit))
+    async with asyncio.TaskGroup() as group:
+        for index, item in enumerate(items):
+            group.create_task(one(index, item, gate))
+    return [results[index] for index in range(len(items))]
+
+
+async def first(
+    items: Sequence[T],
+    call: Callable[[T], Awaitable[R | None]],
+    *,
+    limit: int,
+    progress: Progress | None = None,
+    what: str = "done",
+) -> tuple[T, R] | None:
+    """The first item (in the order answers arrive) for which ``call`` gives a result, and
+    that result; calls not yet started are never sent, those in flight are cancelled."""
+    found: asyncio.Future[tuple[T, R] | None] = asyncio.get_running_loop().create_future()
+    queue = iter(enumerate(items))
+    done = 0
+
+    async def worker() -> None:
+        nonlocal done
+        for _, item in queue:
+            if found.done():
+                return
+            result = await call(item)
+            done += 1
+            if progress is not None:
+                progress.report(done, len(items), what)
+            if result is not None and not found.done():
+                found.set_result((item, result))
+                return
+
+    workers = [asyncio.ensure_future(worker()) for _ in range(max(1, min(limit, len(items))))]
+    everyone = asyncio.gather(*workers)
+    # Whichever comes first: a hit, every worker finished without one, or a failure.
+    everyone.add_done_callback(lambda _: None if found.done() else found.set_result(None))
+    try:
+        result = await found
+        if result is None and everyone.done() and not everyone.cancelled():
+            everyone.result()  # a worker's exception, if any
+        return result
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.wait({everyone})
+        if not everyone.cancelled():
+            everyone.exception()  # retrieved: the workers' cancellation is expected

@@ -1,0 +1,158 @@
+"""Confirm buttons for work across many orgs or people: ``offboard`` and a many-people ``add``.
+
+Like a single change (``bot.usecases.sealed``), the button carries everything the click
+needs, signed and expiring, so any process may serve it and nothing is stored. A run
+names more than a button value has room for in plain JSON (a hundred emails, dozens of
+org IDs), so the JSON is compressed before it is signed; a run that still does not fit
+is cut where it must be, and the card says so (``fits``).
+
+Format: ``"z." base64url(zlib(JSON)) "." base64url(HMAC-SHA256)``, under its own domain
+tag, so a single change's MAC can never pass for a run's, nor the other way round.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ValidationError as PydanticValidationError
+
+from bot.edges.losant.models import ObjectId, Role
+from bot.slack_ids import USER_ID
+from bot.usecases.sealed import ExpiredValue, TamperedValue, b64, unb64
+
+PREFIX = "z."
+MAX_VALUE_CHARS = 2000  # Slack's limit on a button value
+_DOMAIN = b"members-bot/confirm-run/v1."
+_TAMPERED = "This confirmation is not valid (it was changed or cut short); run the command again."
+_EXPIRED = "This confirmation has expired; run the command again."
+# zlib output of a few hundred bytes can expand at most this much when decompressed;
+# anything claiming more is not ours (and must not make the bot allocate much).
+_MAX_JSON_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class OrgRole:
+    org_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class PendingOffboard:
+    """Remove ``user_id`` (``email`` as shown) from each of ``orgs``, with the role it had."""
+
+    user_id: str
+    email: str | None
+    orgs: tuple[OrgRole, ...]
+    actor: str
+    expires_at: int
+    op: Literal["offboard"] = "offboard"
+
+
+@dataclass(frozen=True)
+class PendingBulkAdd:
+    """Add each of ``targets`` (emails or Losant user IDs) to ``org_id`` as ``role``."""
+
+    org_id: str
+    targets: tuple[str, ...]
+    role: Role
+    actor: str
+    expires_at: int
+    op: Literal["add_many"] = "add_many"
+
+
+PendingRun = PendingOffboard | PendingBulkAdd
+
+_Actor = Annotated[str, StringConstraints(pattern=f"^{USER_ID.pattern}$")]
+_Expiry = Annotated[int, Field(ge=0, lt=10**11)]
+_Target = Annotated[str, StringConstraints(min_length=3, max_length=320)]
+
+
+class _Offboard(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    op: Literal["offboard"]
+    user: ObjectId
+    email: Annotated[str, StringConstraints(max_length=320)] | None
+    orgs: Annotated[list[tuple[ObjectId, Role]], Field(min_length=1, max_length=200)]
+    by: _Actor
+    exp: _Expiry
+
+
+class _BulkAdd(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    op: Literal["add_many"]
+    org: ObjectId
+    who: Annotated[list[_Target], Field(min_length=1, max_length=100)]
+    role: Role
+    by: _Actor
+    exp: _Expiry
+
+
+def is_run(value: str) -> bool:
+    return value.startswith(PREFIX)
+
+
+def seal_run(run: PendingRun, key: bytes) -> str:
+    """The button value for ``run``; check ``fits`` before showing it."""
+    wire: _Offboard | _BulkAdd
+    if isinstance(run, PendingOffboard):
+        wire = _Offboard(
+            op="offboard",
+            user=run.user_id,
+            email=run.email,
+            orgs=[(o.org_id, o.role) for o in run.orgs],
+            by=run.actor,
+            exp=run.expires_at,
+        )
+    else:
+        wire = _BulkAdd(
+            op="add_many",
+            org=run.org_id,
+            who=list(run.targets),
+            role=run.role,
+            by=run.actor,
+            exp=run.expires_at,
+        )
+    body = PREFIX + b64(zlib.compress(wire.model_dump_json().encode(), 9))
+    return f"{body}.{_mac(body, key)}"
+
+
+def fits(value: str) -> bool:
+    return len(value) <= MAX_VALUE_CHARS
+
+
+def unseal_run(value: str, key: bytes, *, now: float) -> PendingRun:
+    """The run ``value`` carries, if authentic and not expired at ``now`` (unix seconds)."""
+    body, dot, mac = value.rpartition(".")
+    if not (dot and body.startswith(PREFIX) and value.isascii() and fits(value)):
+        raise TamperedValue(_TAMPERED)
+    if not hmac.compare_digest(mac, _mac(body, key)):
+        raise TamperedValue(_TAMPERED)
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(unb64(body[len(PREFIX) :]), _MAX_JSON_BYTES)
+        data = json.loads(raw)
+        run = _typed(data)
+    except (ValueError, zlib.error, PydanticValidationError):
+        raise TamperedValue(_TAMPERED) from None
+    if now > run.expires_at:
+        raise ExpiredValue(_EXPIRED, None)
+    return run
+
+
+def _typed(data: object) -> PendingRun:
+    if isinstance(data, dict) and data.get("op") == "offboard":
+        o = _Offboard.model_validate(data)
+        orgs = tuple(OrgRole(org_id, role) for org_id, role in o.orgs)
+        return PendingOffboard(o.user, o.email, orgs, o.by, o.exp)
+    b = _BulkAdd.model_validate(data)
+    return PendingBulkAdd(b.org, tuple(b.who), b.role, b.by, b.exp)
+
+
+def _mac(body: str, key: bytes) -> str:
+    return b64(hmac.new(key, _DOMAIN + body.encode(), hashlib.sha256).digest())
