@@ -1,0 +1,1 @@
+"""The edges: the code that talks to the world outside the process (here, the database)."""

@@ -1,0 +1,19 @@
+"""The durable store: time-limited grants, access requests and their audit trail.
+
+What must outlive a request lives here, in a database every process shares, never in
+process memory: SQLite (a file, the default) or PostgreSQL (several dynos).
+"""
+
+from bot.edges.store.engine import (
+    create_engine,
+    database_url,
+    is_sqlite,
+    refuse_sqlite_on_heroku,
+)
+
+__all__ = [
+    "create_engine",
+    "database_url",
+    "is_sqlite",
+    "refuse_sqlite_on_heroku",
+]
