@@ -14,6 +14,7 @@ from bot.edges.store.engine import (
     is_sqlite,
     refuse_sqlite_on_heroku,
 )
+from tests.pg import Postgres
 
 CWD = Path("/srv/bot")
 
@@ -150,3 +151,16 @@ def test_the_host_name_survives_normalisation() -> None:
     url = make_url(database_url("postgres://u:p@db.example.com:6543/d", cwd=CWD))
 
     assert ("db.example.com", 6543, "d") == (url.host, url.port, url.database)
+
+
+@pytest.mark.parametrize("mode", ["disable", "prefer"])
+async def test_a_url_with_sslmode_connects_to_a_real_server(postgres: Postgres, mode: str) -> None:
+    """The translated sslmode is accepted by asyncpg against a real PostgreSQL."""
+    engine = create_engine(database_url(f"{postgres.url()}&sslmode={mode}", cwd=CWD))
+    try:
+        async with engine.connect() as conn:
+            answer = (await conn.exec_driver_sql("SELECT 1")).scalar()
+    finally:
+        await engine.dispose()
+
+    assert 1 == answer

@@ -10,10 +10,12 @@ from bot.edges.store.engine import (
     is_sqlite,
     refuse_sqlite_on_heroku,
 )
+from bot.edges.store.migrate import upgrade
 
 __all__ = [
     "create_engine",
     "database_url",
     "is_sqlite",
     "refuse_sqlite_on_heroku",
+    "upgrade",
 ]
