@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.edges.store.engine import database_url
+from bot.edges.store.engine import create_engine, database_url
 from bot.edges.store.migrate import upgrade
+from bot.edges.store.store import Store
 from bot.edges.store.tables import metadata
 from tests.pg import Postgres
 
@@ -53,3 +54,17 @@ async def url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> s
     url = await server.shared_database(upgrade)
     await server.empty(url, [table.name for table in metadata.sorted_tables])
     return url
+
+
+@pytest.fixture
+async def store(url: str) -> AsyncIterator[Store]:
+    """A store on that database."""
+    async with Store(create_engine(url)) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def other(url: str) -> AsyncIterator[Store]:
+    """A second store on the same database with its own engine, as another process has."""
+    async with Store(create_engine(url)) as opened:
+        yield opened

@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from bot.edges.store.engine import create_engine
+from bot.edges.store.engine import create_engine, is_sqlite
 from bot.edges.store.migrate import upgrade
+from bot.edges.store.store import SchemaBehind, Store
 from bot.edges.store.tables import metadata
 
 TABLES = {"alembic_version", "events", "grants", "requests"}
@@ -60,3 +62,22 @@ async def test_two_processes_migrating_at_once_both_succeed(empty_url: str) -> N
 async def test_migrations_build_exactly_the_tables_the_code_uses(url: str) -> None:
     """Autogenerate finds nothing to add: migrations and tables.py describe one schema."""
     assert [] == await _inspect(url, _differences)
+
+
+async def test_open_migrates_a_sqlite_file_or_refuses_an_unmigrated_server(
+    empty_url: str,
+) -> None:
+    """Store.open sets up a SQLite file itself, but leaves PostgreSQL to the release step."""
+    if is_sqlite(empty_url):
+        async with await Store.open(empty_url):
+            pass
+        assert TABLES == await _inspect(empty_url, _tables)
+    else:
+        with pytest.raises(SchemaBehind, match="python -m bot migrate"):
+            await Store.open(empty_url)
+
+
+async def test_open_accepts_a_migrated_server(url: str) -> None:
+    """A migrated database opens on either engine, with no schema change needed."""
+    async with await Store.open(url) as store:
+        assert [] == await store.grants.list_live()

@@ -10,9 +10,19 @@ from bot.edges.store.engine import (
     is_sqlite,
     refuse_sqlite_on_heroku,
 )
+from bot.edges.store.grants import GrantBusy, Granted, GrantStore
 from bot.edges.store.migrate import upgrade
+from bot.edges.store.records import Grant, GrantState
+from bot.edges.store.store import SchemaBehind, Store
 
 __all__ = [
+    "Grant",
+    "GrantBusy",
+    "GrantState",
+    "GrantStore",
+    "Granted",
+    "SchemaBehind",
+    "Store",
     "create_engine",
     "database_url",
     "is_sqlite",
