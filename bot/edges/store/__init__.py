@@ -10,17 +10,29 @@ from bot.edges.store.engine import (
     is_sqlite,
     refuse_sqlite_on_heroku,
 )
+from bot.edges.store.events import EventLog
 from bot.edges.store.grants import GrantBusy, Granted, GrantStore
 from bot.edges.store.migrate import upgrade
-from bot.edges.store.records import Grant, GrantState
+from bot.edges.store.records import Event, EventKind, Grant, GrantState, Request, RequestState
+from bot.edges.store.requests import AlreadyDecided, Decided, Decision, Expired, RequestStore
 from bot.edges.store.store import SchemaBehind, Store
 
 __all__ = [
+    "AlreadyDecided",
+    "Decided",
+    "Decision",
+    "Event",
+    "EventKind",
+    "EventLog",
+    "Expired",
     "Grant",
     "GrantBusy",
     "GrantState",
     "GrantStore",
     "Granted",
+    "Request",
+    "RequestState",
+    "RequestStore",
     "SchemaBehind",
     "Store",
     "create_engine",

@@ -1,4 +1,4 @@
-"""One object that opens the database and offers its stores to the rest of the bot.
+"""One object that opens the database and offers its three stores to the rest of the bot.
 
 Wiring code should not have to know that grants, requests and events share an engine, nor
 which databases are migrated at start-up: a SQLite file is (it belongs to this process
@@ -13,8 +13,10 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.edges.store.engine import create_engine, is_sqlite
+from bot.edges.store.events import EventLog
 from bot.edges.store.grants import GrantStore
 from bot.edges.store.migrate import is_current, upgrade_engine
+from bot.edges.store.requests import RequestStore
 
 
 class SchemaBehind(Exception):
@@ -27,6 +29,8 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.grants = GrantStore(engine)
+        self.requests = RequestStore(engine)
+        self.events = EventLog(engine)
 
     @classmethod
     async def open(cls, url: str) -> Store:
