@@ -1,0 +1,65 @@
+"""One object that opens the database and offers its three stores to the rest of the bot.
+
+Wiring code should not have to know that grants, requests and events share an engine, nor
+which databases are migrated at start-up: a SQLite file is (it belongs to this process
+alone to set up), a PostgreSQL server is migrated by the release step and only checked here,
+so that several dynos starting together never race to change its schema.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.edges.store.engine import create_engine, is_sqlite
+from bot.edges.store.events import EventLog
+from bot.edges.store.grants import GrantStore
+from bot.edges.store.migrate import is_current, upgrade_engine
+from bot.edges.store.requests import RequestStore
+
+
+class SchemaBehind(Exception):
+    """The database has not been migrated to the schema this code expects."""
+
+
+class Store:
+    """The engine and the stores over it; ``aclose()`` returns its connections."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.grants = GrantStore(engine)
+        self.requests = RequestStore(engine)
+        self.events = EventLog(engine)
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        """Open the database at ``url`` (as ``database_url()`` gives it), ready to use."""
+        engine = create_engine(url)
+        try:
+            if is_sqlite(url):
+                await upgrade_engine(engine)
+            elif not await is_current(engine):
+                raise SchemaBehind(
+                    "the database schema is not up to date: run `python -m bot migrate` "
+                    "(on Heroku, the Procfile's release step does)"
+                )
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls(engine)
+
+    async def aclose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
