@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, HttpUrl, PrivateAttr, SecretStr
@@ -119,6 +120,19 @@ ChannelIds = Annotated[
 Url = Annotated[str, AfterValidator(_http_url)]
 Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
+DEFAULT_GRANT_LIMITS = "min=5m admin=4h edit=1d collaborate=7d view=30d none=30d"
+ANYONE = "*"
+
+
+def _requesters(ids: tuple[str, ...]) -> tuple[str, ...]:
+    """``*`` (anyone in the workspace) alone, or user and group IDs."""
+    if ANYONE in ids:
+        if len(ids) > 1:
+            raise ValueError("is `*` (anyone) or a list of IDs, not both")
+        return ids
+    return _ids(is_user_or_group_id, "user or group IDs (U…, W… or S…), or *")(ids)
+
+
 _REQUIRED: dict[str, str] = {
     "SLACK_BOT_TOKEN": "SLACK_BOT_TOKEN is required (the bot token, xoxb-…)",
     "SLACK_SIGNING_SECRET": (
@@ -162,6 +176,16 @@ class Settings(BaseSettings):
     members_confirm_ttl_s: Annotated[int, Field(ge=1)] = 600
     losant_timeout_s: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 10
     losant_retry_budget_s: Seconds = 20
+    database_url: SecretStr | None = None  # may hold a password: a secret like the tokens
+    members_approvers: UserOrGroupIds | None = None
+    members_requesters: (
+        Annotated[tuple[str, ...], BeforeValidator(_split), AfterValidator(_requesters)] | None
+    ) = None
+    members_approval_channel: Annotated[str, AfterValidator(_channel_id)] | None = None
+    members_grant_limits: str = DEFAULT_GRANT_LIMITS
+    members_request_ttl_s: Annotated[int, Field(ge=60)] = 28800
+    members_sweep_s: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30
+    members_fanout: Annotated[int, Field(ge=1, le=50)] = 8
     log_level: Annotated[
         Literal["debug", "info", "warning", "error"], BeforeValidator(_lowercase)
     ] = "info"
@@ -196,8 +220,27 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
             self.slack_app_token,
             self.losant_api_token,
+            self.database_url,
         )
         return tuple(s.get_secret_value() for s in held if s is not None)
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        """Who may approve or deny access requests: ``MEMBERS_APPROVERS``, else the writers."""
+        return self.members_writers if self.members_approvers is None else self.members_approvers
+
+    @property
+    def requesters(self) -> tuple[str, ...]:
+        """Who may ask for access: ``MEMBERS_REQUESTERS`` (``*``: anyone), else readers and
+        writers."""
+        if self.members_requesters is None:
+            return self.members_writers + self.members_readers
+        return self.members_requesters
+
+    @property
+    def approval_channel(self) -> str | None:
+        """Where request cards go: ``MEMBERS_APPROVAL_CHANNEL``, else the audit channel."""
+        return self.members_approval_channel or self.members_audit_channel
 
     @property
     def action_signing_key(self) -> bytes:
@@ -225,9 +268,21 @@ def load_settings(environ: Mapping[str, str] | None = None, *, mode: Mode = "ser
         for error in exc.errors(include_input=False, include_url=False):
             name = str(error["loc"][0]) if error["loc"] else "settings"
             problems.setdefault(name, f"{name} {_sentence(error)}")
+    else:
+        if mode == "serve" and (heroku := _sqlite_on_heroku(settings, source)):
+            problems["DATABASE_URL"] = heroku
     if problems:
         raise SettingsError([problems[name] for name in names if name in problems])
     return settings
+
+
+def _sqlite_on_heroku(settings: Settings, environ: Mapping[str, str]) -> str | None:
+    # Heroku wipes a dyno's disk at every restart: grants kept in a SQLite file there
+    # would be forgotten, and nothing would ever revert them.
+    from bot.edges.store.engine import database_url, refuse_sqlite_on_heroku
+
+    raw = settings.database_url.get_secret_value() if settings.database_url else None
+    return refuse_sqlite_on_heroku(database_url(raw, cwd=Path.cwd()), environ)
 
 
 def _required(values: Mapping[str, str], mode: Mode) -> list[str]:

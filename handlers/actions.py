@@ -9,9 +9,11 @@ function returns the click's ``Work``; the delivery step does the rest.
 from __future__ import annotations
 
 from bot.edges.losant.errors import LosantError
+from bot.edges.losant.models import Role
 from bot.usecases.commands import Subcommand
 from bot.usecases.errors import BotError
 from bot.usecases.sealed import ExpiredValue, InvalidConfirmation, PendingChange
+from bot.usecases.sealed_runs import PendingBulkAdd, PendingOffboard, PendingRun
 from handlers import outcome
 from handlers.caller import Caller
 from handlers.deps import Deps
@@ -27,6 +29,7 @@ from handlers.views import (
 )
 
 _NOT_OURS = "That button's value was not one the bot made."
+Pending = PendingChange | PendingRun
 
 
 async def page_work(deps: Deps, caller: Caller, *, orgs: bool, value: str) -> Outcome:
@@ -100,9 +103,10 @@ def confirm_work(deps: Deps, caller: Caller, *, value: str, confirmed: bool) -> 
     return _confirmed(deps, caller, change)
 
 
-async def _confirmed(deps: Deps, caller: Caller, change: PendingChange) -> Outcome:
+async def _confirmed(deps: Deps, caller: Caller, change: Pending) -> Outcome:
+    subcommand, org, target, role = _described(change)
     verdict = await deps.access.check(
-        user_id=caller.user, channel_id=caller.channel, subcommand=change.op
+        user_id=caller.user, channel_id=caller.channel, subcommand=subcommand
     )
     if not verdict.allowed:
         why = (
@@ -114,36 +118,47 @@ async def _confirmed(deps: Deps, caller: Caller, change: PendingChange) -> Outco
         # A passing failure keeps the card, so the click can be tried again.
         return _refused(caller, change, verdict.reason, reply, replace=not verdict.transient)
     try:
-        result = await deps.operations.confirm(change)
+        result = await deps.operations.confirm(change, caller.progress)
     except (LosantError, BotError) as exc:
         return outcome.for_error(
             exc,
             caller,
-            subcommand=change.op,
+            subcommand=subcommand,
             is_write=True,
-            org=change.org_id,
-            target=change.target,
-            role=change.role,
+            org=org,
+            target=target,
+            role=role,
             replace=True,
         )
     return outcome.for_result(result, caller, replace=True)
 
 
+def _described(change: Pending) -> tuple[Subcommand, str | None, str | None, Role | None]:
+    """What a sealed change is, for access checks and the audit: subcommand, org, target, role."""
+    match change:
+        case PendingOffboard():
+            return "offboard", None, change.email or change.user_id, None
+        case PendingBulkAdd():
+            return "add", change.org_id, None, change.role
+    return change.op, change.org_id, change.target, change.role
+
+
 def _refused(
     caller: Caller,
-    change: PendingChange | None,
+    change: Pending | None,
     reason: str,
     reply: Reply,
     *,
     replace: bool = False,
 ) -> Outcome:
+    subcommand, org, target, role = _described(change) if change else ("confirm", None, None, None)
     return outcome.refused(
         caller,
         reply,
-        subcommand=change.op if change else "confirm",
+        subcommand=subcommand,
         reason=reason,
-        org=change.org_id if change else None,
-        target=change.target if change else None,
-        role=change.role if change else None,
+        org=org,
+        target=target,
+        role=role,
         replace=replace,
     )

@@ -81,5 +81,8 @@ def _payload(reply: Reply, replace: bool, on_card: bool) -> dict[str, Any]:
 
 
 async def _record(deps: Deps, out: Outcome) -> None:
+    if out.as_one_run:
+        await deps.auditor.record_run(out.audit)
+        return
     for event in out.audit:
         await deps.auditor.record(event)

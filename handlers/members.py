@@ -49,7 +49,7 @@ async def _run(command: Command, verdict: Verdict | None, caller: Caller, deps: 
         if not verdict.allowed or isinstance(command, HelpCommand):
             return _without_losant(command, verdict, caller, deps)
     try:
-        result = await deps.operations.run(command, actor=caller.user)
+        result = await deps.operations.run(command, actor=caller.user, progress=caller.progress)
     except (LosantError, BotError) as exc:
         return outcome.for_error(
             exc,

@@ -24,6 +24,8 @@ from bot.usecases.results import (
     RoleChanged,
     WriteUnknown,
 )
+from bot.usecases.results_runs import BulkAdded, Offboarded
+from handlers.audit_runs import run_events
 from handlers.caller import Caller
 from handlers.views import Reply, render_bot_error, render_losant_error, render_result
 
@@ -40,6 +42,8 @@ class Outcome:
     reply: Reply
     replace: bool = False
     audit: tuple[AuditEvent, ...] = ()
+    # The events are one run (an org or a person each): one channel message for them all.
+    as_one_run: bool = False
 
 
 # What a listener's work is: an Outcome known at once (answered in the ack when it can
@@ -48,9 +52,13 @@ Work = Outcome | Coroutine[Any, Any, Outcome]
 
 
 def for_result(result: Result, caller: Caller, *, replace: bool = False) -> Outcome:
-    """The reply for ``result``, and an audit event when it is the outcome of a write."""
+    """The reply for ``result``, and its audit: an event for a write, one per org or
+    person for a run, nothing for a read."""
+    reply = render_result(result)
+    if isinstance(result, Offboarded | BulkAdded):
+        return Outcome(reply, replace, run_events(result, caller), as_one_run=True)
     event = _audit(result, caller)
-    return Outcome(render_result(result), replace, (event,) if event else ())
+    return Outcome(reply, replace, (event,) if event else ())
 
 
 def refused(

@@ -82,6 +82,7 @@ def create_app(
             directory.email_of,
             signing_key=settings.action_signing_key,
             confirm_ttl_s=settings.members_confirm_ttl_s,
+            fanout=settings.members_fanout,
             clock=clock,
         ),
         access=access,

@@ -12,6 +12,7 @@ broken channel ever delays or breaks the person's reply.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Literal, Protocol, TypedDict
 
@@ -79,6 +80,12 @@ class Auditor:
 
     async def record(self, event: AuditEvent) -> None:
         """Log ``event`` and queue its sentence for the channel; never waits on Slack."""
+        self._log(event)
+        if self._channel is not None:
+            self._channel.post(describe(event))
+
+    @staticmethod
+    def _log(event: AuditEvent) -> None:
         log.info(
             "audit %s %s by %s: %s",
             event.subcommand,
@@ -87,8 +94,14 @@ class Auditor:
             event.decision,
             extra={"event": "audit", "request_id": request_id_var.get(), **asdict(event)},
         )
-        if self._channel is not None:
-            self._channel.post(describe(event))
+
+    async def record_run(self, events: Sequence[AuditEvent]) -> None:
+        """Log each of a run's events (one per org or person) and queue ONE sentence for
+        the whole run: a burst of fifty removals is one message people can read."""
+        for event in events:
+            self._log(event)
+        if self._channel is not None and events:
+            self._channel.post(describe_run(events))
 
     async def flush(self, timeout_s: float) -> bool:
         """Wait up to ``timeout_s`` until every queued line is posted (or given up on)."""
@@ -184,3 +197,38 @@ def _org(event: AuditEvent) -> str:
 def _actor(actor: str) -> str:
     # A mention only for what really is a Slack user ID; anything else is shown inert.
     return f"<@{actor}>" if is_user_id(actor) else escape(actor or "someone")
+
+
+_RUN_NAMES = 12  # names listed per kind of ending before "and N more"
+
+
+def describe_run(events: Sequence[AuditEvent]) -> str:
+    """One sentence for a run across orgs (offboard) or people (a many-people add):
+    "<@U01> offboarded bo@acme.io: removed from Acme, Globex; kept in Initech — …"."""
+    first = events[0]
+    actor = _actor(first.actor)
+    if first.subcommand == "offboard":
+        head = f"{actor} offboarded {_whom(first)}"
+        names = [escape(e.org_name or e.org or "?") for e in events]
+        words = ("removed from", "already not in", "kept or failed in", "outcome unknown in")
+    else:
+        head = f"{actor} added people to {_org(first)}" + (
+            f" as {escape(first.role)}" if first.role else ""
+        )
+        names = [_whom(e) for e in events]
+        words = ("added", "already members", "failed", "outcome unknown")
+    groups: dict[str, list[str]] = {w: [] for w in words}
+    for event, name in zip(events, names, strict=True):
+        if event.decision == "done":
+            kind = words[1] if event.already else words[0]
+        else:
+            kind = words[3] if event.decision == "unknown" else words[2]
+            name += f" ({escape(event.reason[:80])})" if event.reason else ""
+        groups[kind].append(name)
+    parts = [f"{kind} {_some(names)}" for kind, names in groups.items() if names]
+    return f"{head}: " + "; ".join(parts)
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:_RUN_NAMES])
+    return shown + (f" and {len(names) - _RUN_NAMES} more" if len(names) > _RUN_NAMES else "")

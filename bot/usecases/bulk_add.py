@@ -10,8 +10,6 @@ member is found by Losant's AlreadyExists rather than by one read per person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.edges.losant.errors import (
     LosantError,
     LosantInvalidEmail,
@@ -26,7 +24,7 @@ from bot.usecases.lookup import Lookup
 from bot.usecases.progress import Progress
 from bot.usecases.results import MemberAdded
 from bot.usecases.results_runs import BulkAddConfirmation, BulkAdded, PersonResult
-from bot.usecases.sealed_runs import PendingBulkAdd, fits, seal_run
+from bot.usecases.sealed_runs import PendingBulkAdd, Sealer, fits
 from bot.usecases.writes import Writes
 
 CONFIRM_OVER = 10  # more people than this in one add: confirm first
@@ -39,16 +37,12 @@ class BulkAdding:
         writes: Writes,
         *,
         fanout_limit: int,
-        key: bytes,
-        confirm_ttl_s: int,
-        clock: Callable[[], float],
+        sealer: Sealer,
     ) -> None:
         self._lookup = lookup
         self._writes = writes
         self._limit = fanout_limit
-        self._key = key
-        self._ttl = confirm_ttl_s
-        self._clock = clock
+        self._sealer = sealer
 
     async def start(
         self, org: Org, command: BulkAddCommand, *, actor: str, progress: Progress
@@ -69,10 +63,8 @@ class BulkAdding:
         invalid = command.invalid + tuple(t for t in resolved if isinstance(t, NotValid))
         if not targets:
             return await self.add(org, (), command.role, progress, invalid=invalid)
-        expires_at = int(self._clock()) + self._ttl
-        token = seal_run(
-            PendingBulkAdd(org.id, targets, command.role, actor, expires_at), self._key
-        )
+        expires_at = self._sealer.expiry()
+        token = self._sealer.seal(PendingBulkAdd(org.id, targets, command.role, actor, expires_at))
         if not fits(token):
             raise BotError(
                 f"Those {len(targets)} addresses are too long to confirm in one card.",

@@ -11,8 +11,6 @@ to remove an org's last admin), failed (nothing changed) or unknown (what to che
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.edges.losant.client import LosantClient
 from bot.edges.losant.errors import LosantBadRequest, LosantError
 from bot.edges.losant.models import Member, Org
@@ -26,7 +24,7 @@ from bot.usecases.results_runs import (
     OrgOutcome,
     OrgResult,
 )
-from bot.usecases.sealed_runs import OrgRole, PendingOffboard, fits, seal_run
+from bot.usecases.sealed_runs import OrgRole, PendingOffboard, Sealer, fits
 from bot.usecases.writes import Writes
 
 
@@ -37,27 +35,24 @@ class Offboarding:
         writes: Writes,
         *,
         fanout_limit: int,
-        key: bytes,
-        confirm_ttl_s: int,
-        clock: Callable[[], float],
+        sealer: Sealer,
     ) -> None:
         self._losant = losant
         self._writes = writes
         self._limit = fanout_limit
-        self._key = key
-        self._ttl = confirm_ttl_s
-        self._clock = clock
+        self._sealer = sealer
 
     def confirmation(self, found: Found, *, actor: str) -> OffboardConfirmation:
         """The card for ``found`` (who must be in at least one org)."""
-        assert found.user_id is not None and found.memberships
+        if found.user_id is None or not found.memberships:
+            raise ValueError("nobody to offboard: find them in at least one org first")
         email = next((m.member.email for m in found.memberships if m.member.email), None)
-        expires_at = int(self._clock()) + self._ttl
+        expires_at = self._sealer.expiry()
         orgs = [OrgRole(m.org.id, m.member.role) for m in found.memberships]
         covered = len(orgs)
         while True:
             run = PendingOffboard(found.user_id, email, tuple(orgs[:covered]), actor, expires_at)
-            token = seal_run(run, self._key)
+            token = self._sealer.seal(run)
             if fits(token) or covered == 1:
                 break
             covered -= max(1, covered // 10)  # the rest is for a second offboard

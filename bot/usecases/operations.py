@@ -1,7 +1,9 @@
 """Carrying out a parsed command against Losant: the step between parsing and rendering.
 
-Reads answer at once; ``remove``, and any ``add``/``role`` that grants admin, answer
-with a sealed confirmation instead, and ``confirm`` carries one out after the click.
+Reads answer at once; ``remove``, ``offboard``, and any ``add``/``role`` that grants
+admin (or a many-people add), answer with a sealed confirmation instead, and
+``confirm`` carries one out after the click. Work across many orgs or people lives in
+its own module (``find``, ``offboard``, ``bulk_add``); this is where a command meets it.
 Everything returns a ``bot.usecases.results`` value for the views; failures are raised as
 ``LosantError`` or ``BotError`` for the handler to render.
 """
@@ -15,12 +17,16 @@ from collections.abc import Callable
 
 from bot.edges.losant.client import LosantClient
 from bot.edges.losant.models import Member, MemberField, Org, Role, SortDirection
+from bot.usecases.bulk_add import BulkAdding
 from bot.usecases.commands import (
     AddCommand,
+    BulkAddCommand,
     Command,
+    FindCommand,
     HelpCommand,
     ListCommand,
     MemberRef,
+    OffboardCommand,
     OrgRef,
     OrgsCommand,
     RemoveCommand,
@@ -28,7 +34,10 @@ from bot.usecases.commands import (
     ShowCommand,
 )
 from bot.usecases.errors import BotError, MemberNotFound
+from bot.usecases.find import Finder
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
+from bot.usecases.offboard import Offboarding
+from bot.usecases.progress import Progress, unwatched
 from bot.usecases.results import (
     AmbiguousOrg,
     ConfirmationNeeded,
@@ -40,6 +49,14 @@ from bot.usecases.results import (
     Result,
 )
 from bot.usecases.sealed import Op, PendingChange, is_sealable_target, seal, unseal
+from bot.usecases.sealed_runs import (
+    PendingBulkAdd,
+    PendingOffboard,
+    PendingRun,
+    Sealer,
+    is_run,
+    unseal_run,
+)
 from bot.usecases.writes import Writes
 
 
@@ -53,6 +70,7 @@ class Operations:
         *,
         signing_key: bytes,
         confirm_ttl_s: int,
+        fanout: int = 8,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._losant = losant
@@ -61,9 +79,17 @@ class Operations:
         self._key = signing_key
         self._ttl = confirm_ttl_s
         self._clock = clock
+        self._finder = Finder(losant, self._lookup, fanout_limit=fanout)
+        sealer = Sealer(signing_key, confirm_ttl_s, clock)
+        self._offboarding = Offboarding(losant, self._writes, fanout_limit=fanout, sealer=sealer)
+        self._bulk = BulkAdding(self._lookup, self._writes, fanout_limit=fanout, sealer=sealer)
 
-    async def run(self, command: Command, *, actor: str) -> Result:
-        """Carry out ``command`` for the Slack user ``actor`` (already authorized)."""
+    async def run(
+        self, command: Command, *, actor: str, progress: Progress | None = None
+    ) -> Result:
+        """Carry out ``command`` for the Slack user ``actor`` (already authorized); long
+        work reports how far it has got to ``progress``."""
+        progress = progress or unwatched()
         match command:
             case HelpCommand():
                 raise ValueError("help is answered without Losant")
@@ -73,6 +99,18 @@ class Operations:
                 return await self.members(command)
             case AddCommand() | ShowCommand() | RoleCommand() | RemoveCommand():
                 return await self._in_org(command, actor)
+            case FindCommand():
+                return await self._finder.find(command.target, progress)
+            case OffboardCommand():
+                found = await self._finder.find(command.target, progress)
+                if not found.memberships:
+                    return found  # in no org: nothing to confirm
+                return self._offboarding.confirmation(found, actor=actor)
+            case BulkAddCommand():
+                org = await self._lookup.org(command.org)
+                if isinstance(org, AmbiguousOrg):
+                    return org
+                return await self._bulk.start(org, command, actor=actor, progress=progress)
         raise BotError(f"/members {command.subcommand} is not available yet.")
 
     async def _in_org(
@@ -145,13 +183,25 @@ class Operations:
         orgs = await self._losant.all_orgs(filter=filter)
         return OrgPage(orgs=orgs, total=len(orgs), filter=filter, page=page)
 
-    def opened(self, value: str) -> PendingChange:
+    def opened(self, value: str) -> PendingChange | PendingRun:
         """The change a Confirm/Cancel button's ``value`` carries, if this bot sealed it and it
         has not expired; ``InvalidConfirmation`` (or ``ExpiredValue``) otherwise."""
+        if is_run(value):
+            return unseal_run(value, self._key, now=self._clock())
         return unseal(value, self._key, now=self._clock())
 
-    async def confirm(self, change: PendingChange) -> Result:
+    async def confirm(
+        self, change: PendingChange | PendingRun, progress: Progress | None = None
+    ) -> Result:
         """Carry out a confirmed change; a replay finds it already in place and writes nothing."""
+        progress = progress or unwatched()
+        match change:
+            case PendingOffboard():
+                return await self._offboarding.carry_out(change, progress)
+            case PendingBulkAdd():
+                org = await self._lookup.org_by_id(change.org_id)
+                targets = tuple(MemberRef.from_text(t) for t in change.targets)
+                return await self._bulk.add(org, targets, change.role, progress)
         org = await self._lookup.org_by_id(change.org_id)
         if change.op == "add":
             role = change.role or "view"

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -67,6 +68,22 @@ class PendingBulkAdd:
 
 
 PendingRun = PendingOffboard | PendingBulkAdd
+
+
+@dataclass(frozen=True)
+class Sealer:
+    """What sealing a card needs: the shared key, how long a card holds, and the clock."""
+
+    key: bytes
+    ttl_s: int
+    clock: Callable[[], float]
+
+    def expiry(self) -> int:
+        return int(self.clock()) + self.ttl_s
+
+    def seal(self, run: PendingRun) -> str:
+        return seal_run(run, self.key)
+
 
 _Actor = Annotated[str, StringConstraints(pattern=f"^{USER_ID.pattern}$")]
 _Expiry = Annotated[int, Field(ge=0, lt=10**11)]

@@ -41,7 +41,7 @@ def render_confirmation(result: ConfirmationNeeded) -> Reply:
     style: Literal["primary", "danger"] = "danger" if result.subcommand == "remove" else "primary"
     blocks = [
         section(question),
-        context(f"Only you can confirm this. It expires {_when(result.expires_at)}."),
+        context(f"Only you can confirm this. It expires {expires_when(result.expires_at)}."),
         actions(
             button(label, CONFIRM_ACTION, result.token, style=style),
             button("Cancel", CANCEL_ACTION, result.token),
@@ -77,7 +77,8 @@ def render_not_invoker(invoker: str) -> Reply:
     )
 
 
-def _when(expires_at: int) -> str:
+def expires_when(expires_at: int) -> str:
+    """When a card expires, in each reader's own time zone."""
     # Slack shows <!date^…> in each reader's own time zone; the fallback is UTC.
     utc = datetime.fromtimestamp(expires_at, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(expires_at)}^{{date_short_pretty}} at {{time}}|{utc}>"

@@ -21,6 +21,13 @@ from bot.usecases.results import (
     RoleChanged,
     WriteUnknown,
 )
+from bot.usecases.results_runs import (
+    BulkAddConfirmation,
+    BulkAdded,
+    Found,
+    OffboardConfirmation,
+    Offboarded,
+)
 from handlers.views.changes import (
     render_added,
     render_removed,
@@ -32,6 +39,13 @@ from handlers.views.confirm import render_confirmation
 from handlers.views.members import render_members
 from handlers.views.orgs import render_ambiguous, render_orgs
 from handlers.views.reply import Reply
+from handlers.views.runs import (
+    render_bulk_added,
+    render_bulk_confirmation,
+    render_found,
+    render_offboard_confirmation,
+    render_offboarded,
+)
 
 
 def render_result(result: Result) -> Reply:
@@ -55,5 +69,15 @@ def render_result(result: Result) -> Reply:
             return render_write_unknown(result)
         case ConfirmationNeeded():
             return render_confirmation(result)
+        case Found():
+            return render_found(result)
+        case OffboardConfirmation():
+            return render_offboard_confirmation(result)
+        case Offboarded():
+            return render_offboarded(result)
+        case BulkAddConfirmation():
+            return render_bulk_confirmation(result)
+        case BulkAdded():
+            return render_bulk_added(result)
         case _:
             assert_never(result)
