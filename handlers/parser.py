@@ -27,7 +27,8 @@ from bot.usecases.commands import (
     Subcommand,
     UsageError,
 )
-from handlers.arguments import MEMBER_FORMS, Arguments, closest, did_you_mean
+from handlers.arguments import Arguments, closest, did_you_mean
+from handlers.people import MEMBER_FORMS
 from handlers.tokenize import Token, echo, tokenize
 
 __all__ = ["MAX_TEXT_LENGTH", "USAGE", "UsageError", "closest", "parse"]
