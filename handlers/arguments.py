@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.edges.losant.models import ROLES, Role, is_email, is_object_id
-from bot.usecases.commands import MemberRef, OrgRef, Subcommand, UsageError
+from bot.usecases.commands import MemberRef, NotValid, OrgRef, Subcommand, UsageError
+from bot.usecases.durations import parse_duration
+from handlers.people import MEMBER_FORMS, member_or_why
 from handlers.tokenize import Token, echo
 
 _Word = TypeVar("_Word", bound=str)
-
-MEMBER_FORMS = "an email, a Losant user ID (24 hex characters) or an @mention"
-
 
 # The names Losant's own UI shows for each role: people type what they see there.
 UI_ROLE_NAMES: dict[str, Role] = {
@@ -67,34 +66,52 @@ class Arguments:
     accepted: frozenset[str]
     values: dict[str, Token] = field(default_factory=dict)
     words: list[Token] = field(default_factory=list)
+    order: list[tuple[str | None, Token]] = field(default_factory=list)
 
     @classmethod
     def collect(
-        cls, subcommand: Subcommand, tokens: Iterable[Token], keys: Mapping[str, str]
+        cls,
+        subcommand: Subcommand,
+        tokens: Iterable[Token],
+        keys: Mapping[str, str],
+        *,
+        repeatable: frozenset[str] = frozenset(),
+        refused: Mapping[str, str] | None = None,
     ) -> Arguments:
         """Sort ``tokens`` into keys (``keys`` maps each accepted spelling, lower-cased,
         to its canonical key) and bare words, refusing unknown, repeated and empty keys.
+
+        Keys in ``repeatable`` may be given more than once (``values`` holds the first;
+        ``in_order`` has them all). ``refused`` maps a spelling this subcommand does not
+        take to the reason why, said in place of "did you mean".
         """
         args = cls(subcommand, frozenset(keys.values()))
         for token in tokens:
             if token.key is None:
                 args.words.append(token)
+                args.order.append((None, token))
                 continue
             canonical = keys.get(token.key.lower())
             if canonical is None:
-                raise args.error(_unknown_key(subcommand, token.key, keys))
+                reason = (refused or {}).get(token.key.lower())
+                raise args.error(reason or _unknown_key(subcommand, token.key, keys))
             if not token.value.strip():
                 raise args.error(
                     f"`{echo(token.key)}=` has no value. Write the value right after `=`, "
                     'and quote it if it has spaces: `key="two words"`.'
                 )
-            if earlier := args.values.get(canonical):
+            args.order.append((canonical, token))
+            earlier = args.values.setdefault(canonical, token)
+            if earlier is not token and canonical not in repeatable:
                 raise args.error(
                     f"`{echo(str(earlier))}` and `{echo(str(token))}` both set `{canonical}`. "
                     "Give it once."
                 )
-            args.values[canonical] = token
         return args
+
+    def in_order(self, key: str) -> list[Token]:
+        """Every value of ``key`` and every bare word, in the order they were typed."""
+        return [token for canonical, token in self.order if canonical in (key, None)]
 
     def error(self, message: str) -> UsageError:
         """A UsageError about this subcommand, for the caller to raise."""
@@ -139,27 +156,34 @@ class Arguments:
                 "Say which org: `org=<name or ID>` (quote a name with spaces: "
                 '`org="Acme Corp"`). Run `/members orgs` to find it.'
             )
-        # Losant IDs are lower-case; names are matched ignoring case, so this is safe.
-        return OrgRef(value.lower() if is_object_id(value) else value)
+        return _org_ref(value)
+
+    def optional_org(self) -> OrgRef | None:
+        """The org named by ``org=``, or None: for a subcommand that means "every org" then."""
+        token = self.values.get("org")
+        return _org_ref(token.value) if token else None
+
+    def duration(self) -> int | None:
+        """The seconds ``for=`` names, or None if absent; its limits are the use case's."""
+        token = self.values.get("for")
+        if token is None:
+            return None
+        try:
+            return parse_duration(token.value)
+        except ValueError as exc:
+            raise self.error(f"`{echo(str(token))}`: {exc}") from None
 
     def member(self, token: Token) -> MemberRef:
         """The member ``token`` names: a Slack mention, a Losant user ID or an email."""
-        if token.mention:
-            return MemberRef("slack_user", token.mention)
-        value = token.value
-        if is_object_id(value) or is_email(value):
-            return MemberRef.from_text(value)
-        if value.startswith("@"):
-            raise self.error(
-                f"Slack did not recognise `{echo(value)}` as a person. Type `@` and pick them "
-                "from Slack's list, so the command carries their Slack ID, or give their email."
-            )
-        raise self.error(f"`{echo(value)}` is not {MEMBER_FORMS}.")
+        named = member_or_why(token)
+        if isinstance(named, NotValid):
+            raise self.error(f"`{named.text}` is {named.why}.")
+        return named
 
     def target(self) -> MemberRef | None:
         """The member named by ``user=`` or by one bare mention, email or user ID."""
         named = [self.values["user"]] if "user" in self.values else []
-        named += [word for word in self.words if _names_member(word)]
+        named += self.member_words()
         if len(named) > 1:
             listed = ", ".join(f"`{echo(str(token))}`" for token in named)
             raise self.error(f"Name one member, not several ({listed}).")
@@ -172,6 +196,10 @@ class Arguments:
         if named[0] in self.words:
             self.words.remove(named[0])
         return self.member(named[0])
+
+    def member_words(self) -> list[Token]:
+        """The bare words meant as members: mentions, emails, user IDs and @names."""
+        return [word for word in self.words if _names_member(word)]
 
     def _is_role_word(self, word: str) -> bool:
         return "role" in self.accepted and word.lower() in ROLES
@@ -192,6 +220,11 @@ class Arguments:
             f"Unexpected `{echo(word)}`{example}. "
             f"`{self.subcommand}` takes `key=value` pairs; run `/members help` for the form."
         )
+
+
+def _org_ref(value: str) -> OrgRef:
+    # Losant IDs are lower-case; names are matched ignoring case, so this is safe.
+    return OrgRef(value.lower() if is_object_id(value) else value)
 
 
 def _names_member(word: Token) -> bool:

@@ -4,6 +4,8 @@ Parsing is pure — no I/O, no settings read here — so a command can be checke
 usage error answered, inside Slack's three-second ack. It raises nothing but
 UsageError, whatever the text: the grammar is in the tables below, the delimiting of
 values in ``handlers.tokenize`` and the checking of each value in ``handlers.arguments``.
+``add`` (one person or a list) is built in ``handlers.adding``, the access-lifecycle
+subcommands in ``handlers.lifecycle``; the member-list subcommands are built here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Final
 from bot.edges.losant.models import ROLES, MemberField, SortDirection
 from bot.usecases.commands import (
     SUBCOMMANDS,
-    AddCommand,
     Command,
     HelpCommand,
     ListCommand,
@@ -27,7 +28,9 @@ from bot.usecases.commands import (
     Subcommand,
     UsageError,
 )
-from handlers.arguments import MEMBER_FORMS, Arguments, closest, did_you_mean
+from handlers import adding, lifecycle
+from handlers.arguments import Arguments, closest, did_you_mean
+from handlers.people import MEMBER_FORMS
 from handlers.tokenize import Token, echo, tokenize
 
 __all__ = ["MAX_TEXT_LENGTH", "USAGE", "UsageError", "closest", "parse"]
@@ -41,11 +44,19 @@ USAGE: Final[Mapping[Subcommand, str]] = MappingProxyType(
         "help": "/members help",
         "list": "/members list org=<org> [filter=<glob>] [field=email|role] [sort=email|role]"
         " [dir=asc|desc]",
-        "add": "/members add org=<org> email=<email>|user=<userId|@mention> [role=<role>]",
+        "add": "/members add org=<org> email=<email>|user=<userId|@mention> [role=<role>]"
+        " [for=<duration>]",
         "show": "/members show org=<org> user=<email|userId|@mention>",
-        "role": "/members role org=<org> user=<email|userId|@mention> role=<role>",
+        "role": "/members role org=<org> user=<email|userId|@mention> role=<role> [for=<duration>]",
         "remove": "/members remove org=<org> user=<email|userId|@mention>",
         "orgs": "/members orgs [filter=<glob>]",
+        "find": "/members find user=<email|userId|@mention>",
+        "offboard": "/members offboard user=<email|userId|@mention>",
+        "grants": "/members grants [org=<org>] [user=<email|userId|@mention>]",
+        "extend": "/members extend org=<org> user=<email|userId|@mention> for=<duration>",
+        "revoke": "/members revoke org=<org> user=<email|userId|@mention>",
+        "request": '/members request org=<org> role=<role> for=<duration> reason="<text>"',
+        "requests": "/members requests",
     }
 )
 
@@ -56,6 +67,7 @@ _DIRECTIONS: tuple[SortDirection, ...] = ("asc", "desc")
 # are accepted so people can paste what they know from the API.
 _ORG = {"org": "org", "orgid": "org"}
 _USER = {"user": "user", "userid": "user", "email": "user"}
+_FOR = {"for": "for", "duration": "for"}
 _KEYS: Final[Mapping[Subcommand, Mapping[str, str]]] = {
     "list": {
         **_ORG,
@@ -70,11 +82,24 @@ _KEYS: Final[Mapping[Subcommand, Mapping[str, str]]] = {
         "email": "email",
         "role": "role",
     },
-    "add": {**_ORG, **_USER, "role": "role"},
+    "add": {**_ORG, **_USER, "role": "role", **_FOR},
     "show": {**_ORG, **_USER},
-    "role": {**_ORG, **_USER, "role": "role"},
+    "role": {**_ORG, **_USER, "role": "role", **_FOR},
     "remove": {**_ORG, **_USER},
     "orgs": {"filter": "filter"},
+    "find": _USER,
+    "offboard": _USER,
+    "grants": {**_ORG, **_USER},
+    "extend": {**_ORG, **_USER, **_FOR},
+    "revoke": {**_ORG, **_USER},
+    "request": {**_ORG, "role": "role", **_FOR, "reason": "reason"},
+    "requests": {},
+}
+# Keys a subcommand does not take for a reason worth saying, instead of "did you mean".
+_REFUSED: Final[Mapping[Subcommand, Mapping[str, str]]] = {
+    "find": dict.fromkeys(_ORG, lifecycle.NO_ORG["find"]),
+    "offboard": dict.fromkeys(_ORG, lifecycle.NO_ORG["offboard"]),
+    "request": dict.fromkeys(_USER, lifecycle.FOR_YOURSELF),
 }
 
 
@@ -98,7 +123,14 @@ def parse(text: str, *, default_org: str | None = None) -> Command:
     if subcommand == "help":
         # `help list` and the like still mean help: the reply lists every form anyway.
         return HelpCommand()
-    args = Arguments.collect(subcommand, tokens[1:], _KEYS[subcommand])
+    args = Arguments.collect(
+        subcommand,
+        tokens[1:],
+        _KEYS[subcommand],
+        # Several `email=`/`user=` keys are one list of people, for `add` alone.
+        repeatable=frozenset({"user"} if subcommand == "add" else ()),
+        refused=_REFUSED.get(subcommand),
+    )
     return _BUILDERS[subcommand](args, default_org)
 
 
@@ -151,19 +183,6 @@ def _member_filter(args: Arguments) -> tuple[str | None, MemberField]:
     return (args.role() if field == "role" else shorthand.value), field
 
 
-def _add(args: Arguments, default_org: str | None) -> AddCommand:
-    target = args.target()
-    args.reject_words()
-    org = args.org(default_org)
-    if target is None:
-        raise args.error(
-            "Say who to add: `email=<email>`, or `user=<userId>` or an @mention for "
-            "someone with a Slack account."
-        )
-    role = args.role()
-    return AddCommand(org=org, target=target, role=role or "view", role_defaulted=role is None)
-
-
 def _show(args: Arguments, default_org: str | None) -> ShowCommand:
     return ShowCommand(org=args.org(default_org), target=_required_target(args))
 
@@ -175,7 +194,7 @@ def _role(args: Arguments, default_org: str | None) -> RoleCommand:
     if role is None:
         listed = ", ".join(f"`{role}`" for role in ROLES)
         raise args.error(f"Say which role to give: `role=<role>`, one of {listed}.")
-    return RoleCommand(org=org, target=target, role=role)
+    return RoleCommand(org=org, target=target, role=role, duration_s=args.duration())
 
 
 def _remove(args: Arguments, default_org: str | None) -> RemoveCommand:
@@ -198,9 +217,16 @@ def _orgs(args: Arguments, default_org: str | None) -> OrgsCommand:
 
 _BUILDERS: Final[Mapping[Subcommand, Callable[[Arguments, str | None], Command]]] = {
     "list": _list,
-    "add": _add,
+    "add": adding.add,
     "show": _show,
     "role": _role,
     "remove": _remove,
     "orgs": _orgs,
+    "find": lifecycle.find,
+    "offboard": lifecycle.offboard,
+    "grants": lifecycle.grants,
+    "extend": lifecycle.extend,
+    "revoke": lifecycle.revoke,
+    "request": lifecycle.request,
+    "requests": lifecycle.requests,
 }

@@ -13,7 +13,8 @@ times, so hostile text cannot make it slow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from bot.usecases.commands import UsageError
 from handlers.slack_text import MARKUP, markup_as_text, mentioned_user, unescape
@@ -23,6 +24,8 @@ _SINGLE_QUOTES = frozenset("'\u2018\u2019")  # straight, left and right single
 _QUOTES = _DOUBLE_QUOTES | _SINGLE_QUOTES
 _KEY_STOPS = frozenset("=<") | _QUOTES
 ECHO_LIMIT = 100
+# What separates the entries of a pasted list. Not `;`: it ends Slack's `&lt;` entities.
+_LIST_SEPARATORS = re.compile(r"[,\s]+")
 
 
 def echo(value: str) -> str:
@@ -35,12 +38,15 @@ class Token:
     """One word of the command: ``key`` is None for a bare word.
 
     ``value`` is the text with Slack's escaping undone; ``mention`` is the Slack user ID
-    when the whole value is a single user mention.
+    when the whole value is a single user mention. ``pieces`` is the value as Slack sent
+    it, plain text and markup bodies alternating, so ``list_items`` can split it without
+    mistaking a typed ``&lt;@U1&gt;`` for a mention.
     """
 
     key: str | None
     value: str
     mention: str | None = None
+    pieces: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.value if self.key is None else f"{self.key}={self.value}"
@@ -98,6 +104,29 @@ def _read_value(text: str, start: int, key: str | None) -> tuple[Token, int]:
     return _token(key, parts), i
 
 
+def list_items(token: Token) -> list[Token]:
+    """The entries of a list value (``a@x.io,<@U1|bo> c@y.io``), each a bare Token.
+
+    Only the plain text between markup is split, so a mention or a link label with a
+    comma or a space in it stays one entry.
+    """
+    items: list[Token] = []
+    entry = [""]  # plain text and markup bodies alternating, always ending with plain text
+    for index, piece in enumerate(token.pieces):
+        if index % 2:
+            entry += [piece, ""]
+            continue
+        first, *rest = _LIST_SEPARATORS.split(piece)
+        entry[-1] += first
+        for chunk in rest:
+            if entry != [""]:
+                items.append(_token(None, entry))
+            entry = [chunk]
+    if entry != [""]:
+        items.append(_token(None, entry))
+    return items
+
+
 def _token(key: str | None, parts: list[str]) -> Token:
     value = "".join(
         markup_as_text(part) if index % 2 else unescape(part) for index, part in enumerate(parts)
@@ -105,4 +134,4 @@ def _token(key: str | None, parts: list[str]) -> Token:
     # ["", body, ""] is a value made of exactly one piece of markup.
     only_markup = len(parts) == 3 and not parts[0] and not parts[2]
     mention = mentioned_user(parts[1]) if only_markup else None
-    return Token(key, value, mention)
+    return Token(key, value, mention, tuple(parts))

@@ -23,7 +23,9 @@ WRITERS = (WRITER, "SWRITE")
 READERS = (READER, "SREAD")
 GROUPS = {"SWRITE": {GROUP_WRITER}, "SREAD": {GROUP_READER}, "SBOTH": {GROUP_READER}}
 
-READ_ONLY: frozenset[Subcommand] = frozenset({"help", "list", "show", "orgs"})
+READ_ONLY: frozenset[Subcommand] = frozenset(
+    {"help", "list", "show", "orgs", "find", "grants", "request", "requests"}
+)
 EVERYTHING: frozenset[Subcommand] = frozenset(SUBCOMMANDS)
 
 NOT_LISTED = "not in MEMBERS_WRITERS or MEMBERS_READERS"
@@ -82,10 +84,17 @@ def make_policy(
         pytest.param("add", "write", id="add"),
         pytest.param("role", "write", id="role"),
         pytest.param("remove", "write", id="remove"),
+        pytest.param("find", "read", id="find"),
+        pytest.param("grants", "read", id="grants"),
+        pytest.param("requests", "read", id="requests"),
+        pytest.param("request", "read", id="request-counts-as-read"),
+        pytest.param("offboard", "write", id="offboard"),
+        pytest.param("extend", "write", id="extend"),
+        pytest.param("revoke", "write", id="revoke"),
     ],
 )
 def test_need_for(subcommand: Subcommand, expected: Level | None) -> None:
-    """Help needs nothing, list/show/orgs need read, add/role/remove need write."""
+    """Help needs nothing, reads and requests need read, every change needs write."""
     assert expected == need_for(subcommand)
 
 

@@ -267,16 +267,21 @@ async def test_orgs_filter_matching_nothing_says_how_to_widen_it() -> None:
         assert "No orgs have a name matching `Nonesuch*`." in text_of(reply)
 
 
+EVERYTHING = (
+    "help, list, add, show, role, remove, orgs, find, offboard, grants, extend, revoke, "
+    "request, requests"
+)
+READS = "help, list, show, orgs, find, grants, request, requests"
+
+
 @pytest.mark.parametrize(
     ("user", "env", "offered"),
     [
-        pytest.param(WRITER, {}, "help, list, add, show, role, remove, orgs", id="writer"),
-        pytest.param(GROUP_MEMBER, {}, "help, list, add, show, role, remove, orgs", id="group"),
-        pytest.param(READER, {}, "help, list, show, orgs", id="reader"),
+        pytest.param(WRITER, {}, EVERYTHING, id="writer"),
+        pytest.param(GROUP_MEMBER, {}, EVERYTHING, id="group"),
+        pytest.param(READER, {}, READS, id="reader"),
         pytest.param(STRANGER, {}, "help", id="stranger"),
-        pytest.param(
-            READER, {"MEMBERS_GROUP_CACHE_S": "0"}, "help, list, show, orgs", id="reader-no-cache"
-        ),
+        pytest.param(READER, {"MEMBERS_GROUP_CACHE_S": "0"}, READS, id="reader-no-cache"),
     ],
 )
 async def test_help_lists_only_what_the_caller_may_run(

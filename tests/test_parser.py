@@ -10,15 +10,25 @@ from typing import Any
 import pytest
 
 from bot.usecases.commands import (
+    MAX_PEOPLE,
     SUBCOMMANDS,
     AddCommand,
+    BulkAddCommand,
     Command,
+    ExtendCommand,
+    FindCommand,
+    GrantsCommand,
     HelpCommand,
     ListCommand,
     MemberRef,
+    NotValid,
+    OffboardCommand,
     OrgRef,
     OrgsCommand,
     RemoveCommand,
+    RequestCommand,
+    RequestsCommand,
+    RevokeCommand,
     RoleCommand,
     ShowCommand,
     Subcommand,
@@ -30,7 +40,15 @@ ACME = OrgRef("acme")
 ORG_ID = "5f3a5f3a5f3a5f3a5f3a5f3a"
 USER_ID = "0123456789abcdef01234567"
 BO = MemberRef("slack_user", "U123ABC")
+CY = MemberRef("slack_user", "U456DEF")
 ANN = MemberRef("email", "ann@example.com")
+DAN = MemberRef("email", "dan@example.org")
+HOUR = 3600
+NOT_A_MEMBER = "not an email, a Losant user ID (24 hex characters) or an @mention"
+UNKNOWN_AT_NAME = (
+    "not a person Slack recognised: type `@` and pick them from Slack's list, so the "
+    "command carries their Slack ID, or give their email"
+)
 
 
 def _list(**changes: Any) -> ListCommand:
@@ -220,6 +238,145 @@ VALID = [
     # orgs
     pytest.param("orgs", OrgsCommand(), id="orgs"),
     pytest.param('orgs filter="acme *"', OrgsCommand(filter="acme *"), id="orgs-filter"),
+    # add: several people
+    pytest.param(
+        "add org=acme email=ann@example.com,dan@example.org role=edit",
+        BulkAddCommand(ACME, (ANN, DAN), role="edit", role_defaulted=False),
+        id="add-email-list",
+    ),
+    pytest.param(
+        "add org=acme user=<@U123ABC|bo>,<@U456DEF|cy>",
+        BulkAddCommand(ACME, (BO, CY)),
+        id="add-mention-list",
+    ),
+    pytest.param(
+        "add org=acme email=ann@example.com user=<@U123ABC|bo> userId=dan@example.org",
+        BulkAddCommand(ACME, (ANN, BO, DAN)),
+        id="add-several-keys",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com, <@U123ABC|bo>\n<mailto:dan@example.org|dan@example.org>",
+        BulkAddCommand(ACME, (ANN, BO, DAN)),
+        id="add-pasted-list",
+    ),
+    pytest.param(
+        'add org=acme email="ann@example.com, dan@example.org"',
+        BulkAddCommand(ACME, (ANN, DAN)),
+        id="add-quoted-list",
+    ),
+    pytest.param(
+        "add org=acme dan@example.org <@U123ABC|bo> ann@example.com",
+        BulkAddCommand(ACME, (DAN, BO, ANN)),
+        id="add-list-keeps-order",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com ANN@Example.com,<@U123ABC> <@U123ABC|bo>",
+        BulkAddCommand(ACME, (ANN, BO)),
+        id="add-list-deduplicates-ignoring-email-case",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com Ann@Example.COM",
+        AddCommand(ACME, ANN),
+        id="add-one-person-twice-is-one-add",
+    ),
+    pytest.param(
+        "add org=acme user=<@U123ABC|Bo, Smith>,ann@example.com",
+        BulkAddCommand(ACME, (BO, ANN)),
+        id="comma-in-mention-label-is-not-split",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com bo",
+        BulkAddCommand(ACME, (ANN,), (NotValid("bo", NOT_A_MEMBER),)),
+        id="add-list-with-unknown-form",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com,@cy,dan@,<!subteam^S1|@ops>,<#C1|general>,bo,bo",
+        BulkAddCommand(
+            ACME,
+            (ANN,),
+            (
+                NotValid("@cy", UNKNOWN_AT_NAME),
+                NotValid("dan@", "not an email address"),
+                NotValid("<!subteam^S1|@ops>", "a Slack user group: name its people one by one"),
+                NotValid("<#C1|general>", "a channel, not a person"),
+                NotValid("bo", NOT_A_MEMBER),
+            ),
+        ),
+        id="add-list-says-why-each-is-not-valid",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com &lt;@U123ABC&gt;",
+        BulkAddCommand(ACME, (ANN,), (NotValid("<@U123ABC>", UNKNOWN_AT_NAME),)),
+        id="typed-mention-lookalike-is-no-mention",
+    ),
+    pytest.param(
+        "add org=acme " + " ".join(f"u{i}@x.io" for i in range(MAX_PEOPLE)),
+        BulkAddCommand(ACME, tuple(MemberRef("email", f"u{i}@x.io") for i in range(MAX_PEOPLE))),
+        id="add-max-people",
+    ),
+    # time-limited grants
+    pytest.param(
+        "add org=acme ann@example.com for=2h",
+        AddCommand(ACME, ANN, duration_s=2 * HOUR),
+        id="add-for",
+    ),
+    pytest.param(
+        "add org=acme ann@example.com role=admin duration=1h30m",
+        AddCommand(ACME, ANN, role="admin", role_defaulted=False, duration_s=5400),
+        id="add-duration-alias",
+    ),
+    pytest.param(
+        "role org=acme user=<@U123ABC|bo> role=edit for=1D12H",
+        RoleCommand(ACME, BO, role="edit", duration_s=36 * HOUR),
+        id="role-for",
+    ),
+    # find, offboard
+    pytest.param("find user=ann@example.com", FindCommand(ANN), id="find"),
+    pytest.param("find <@U123ABC|bo>", FindCommand(BO), id="find-bare-mention"),
+    pytest.param(
+        f"FIND userId={USER_ID.upper()}",
+        FindCommand(MemberRef("user_id", USER_ID)),
+        id="find-user-id",
+    ),
+    pytest.param("offboard user=<@U123ABC|bo>", OffboardCommand(BO), id="offboard"),
+    pytest.param("offboard email=ann@example.com", OffboardCommand(ANN), id="offboard-email"),
+    # grants, extend, revoke
+    pytest.param("grants", GrantsCommand(), id="grants-everything"),
+    pytest.param("grants org=acme", GrantsCommand(org=ACME), id="grants-of-an-org"),
+    pytest.param("grants <@U123ABC|bo>", GrantsCommand(target=BO), id="grants-of-a-person"),
+    pytest.param(
+        f"grants orgId={ORG_ID.upper()} user=ann@example.com",
+        GrantsCommand(org=OrgRef(ORG_ID), target=ANN),
+        id="grants-of-a-person-in-an-org",
+    ),
+    pytest.param(
+        "extend org=acme user=ann@example.com for=1w",
+        ExtendCommand(ACME, ANN, duration_s=7 * 24 * HOUR),
+        id="extend",
+    ),
+    pytest.param("revoke org=acme <@U123ABC|bo>", RevokeCommand(ACME, BO), id="revoke"),
+    # request, requests
+    pytest.param(
+        'request org=acme role=edit for=2h reason="debug ticket 42"',
+        RequestCommand(ACME, role="edit", duration_s=2 * HOUR, reason="debug ticket 42"),
+        id="request",
+    ),
+    pytest.param(
+        "request reason=\u201cI&amp;T ticket 7\u201d for=30m role=Viewer org=acme",
+        RequestCommand(ACME, role="view", duration_s=1800, reason="I&T ticket 7"),
+        id="request-any-order-curly-quotes",
+    ),
+    pytest.param(
+        "request org=acme role=view for=1d reason=on-call",
+        RequestCommand(ACME, role="view", duration_s=24 * HOUR, reason="on-call"),
+        id="request-one-word-reason",
+    ),
+    pytest.param(
+        'request org=acme role=view for=1d reason="' + "x" * 500 + '"',
+        RequestCommand(ACME, role="view", duration_s=24 * HOUR, reason="x" * 500),
+        id="request-reason-at-the-limit",
+    ),
+    pytest.param("requests", RequestsCommand(), id="requests"),
 ]
 
 
@@ -236,6 +393,22 @@ def test_parses_valid_commands(text: str, expected: Command) -> None:
         pytest.param("show <@U123ABC|bo>", ShowCommand(OrgRef("Fallback Org"), BO), id="show"),
         pytest.param("list org=acme", _list(), id="named-org-wins"),
         pytest.param("orgs", OrgsCommand(), id="orgs-takes-no-org"),
+        pytest.param(
+            "add ann@example.com dan@example.org",
+            BulkAddCommand(OrgRef("Fallback Org"), (ANN, DAN)),
+            id="add-list",
+        ),
+        pytest.param(
+            "extend <@U123ABC|bo> for=1h",
+            ExtendCommand(OrgRef("Fallback Org"), BO, duration_s=HOUR),
+            id="extend",
+        ),
+        pytest.param(
+            "request role=view for=1h reason=x",
+            RequestCommand(OrgRef("Fallback Org"), role="view", duration_s=HOUR, reason="x"),
+            id="request",
+        ),
+        pytest.param("grants", GrantsCommand(), id="grants-spans-every-org"),
     ],
 )
 def test_default_org_fills_a_missing_org(text: str, expected: Command) -> None:
@@ -301,6 +474,91 @@ ERRORS = [
                  id="remove-without-member"),
     pytest.param("role org=acme user=ann@example.com", "role", ["Say which role", "`admin`"],
                  id="role-without-role"),
+    # add: several people
+    pytest.param("add org=acme " + " ".join(f"u{i}@x.io" for i in range(MAX_PEOPLE + 1)),
+                 "add", ["101 people", "at most 100", "Split the list"], id="add-101-people"),
+    pytest.param("add org=acme ann@example.com,bo,dan@example.org role=owner", "add",
+                 ["`owner` is not a Losant role", "`admin`, `edit`, `collaborate`, `view`, `none`"],
+                 id="add-list-with-a-role-that-does-not-exist"),
+    pytest.param("add org=acme bo,@cy,dan@", "add",
+                 ["None of the 3 entries", "`bo` is not an email"], id="add-list-nobody-valid"),
+    pytest.param("add org=acme email=ann@example.com,dan@example.org for=2h", "add",
+                 ["`for=2h`", "one person at a time", "names 2", "without `for=`"],
+                 id="add-for-several-people"),
+    pytest.param("add org=acme ann@example.com bo for=2h", "add", ["one person at a time"],
+                 id="add-for-with-an-invalid-entry-too"),
+    pytest.param("add org=acme ann@example.com dan@example.org edit", "add",
+                 ["`edit` is a role, not a person", "`role=edit`"], id="add-list-stray-role"),
+    pytest.param("add acme ann@example.com dan@example.org", "add",
+                 ["Unexpected `acme`", "`org=acme`"], id="add-list-org-without-key"),
+    pytest.param("add org=acme email=,", "add", ["Say who to add"], id="add-only-commas"),
+    # durations
+    pytest.param("add org=acme ann@example.com for=1.5h", "add",
+                 ["`for=1.5h`", "`1h30m`"], id="for-decimal"),
+    pytest.param("role org=acme ann@example.com role=edit for=2", "role",
+                 ["`2` has no unit", "`90s`, `30m`, `2h`, `1d`, `1w`"], id="for-no-unit"),
+    pytest.param("add org=acme ann@example.com for=30m1h", "add", ["`1h30m`"],
+                 id="for-out-of-order"),
+    pytest.param("add org=acme ann@example.com for=0h", "add", ["no time at all"],
+                 id="for-zero"),
+    pytest.param("add org=acme ann@example.com for=-1h", "add", ["is not a duration"],
+                 id="for-negative"),
+    pytest.param("add org=acme ann@example.com fro=1h", "add", ["Did you mean `for`?"],
+                 id="for-misspelt"),
+    # find, offboard
+    pytest.param("find", "find", ["Say who to find", "user="], id="find-without-user"),
+    pytest.param("offboard", "offboard", ["Say who to offboard", "user="],
+                 id="offboard-without-user"),
+    pytest.param("find org=acme user=ann@example.com", "find",
+                 ["every org", "no `org=`", "/members show"], id="find-takes-no-org"),
+    pytest.param("offboard orgId=acme user=ann@example.com", "offboard",
+                 ["every org", "/members remove"], id="offboard-takes-no-org"),
+    pytest.param("find user=ann@example.com,dan@example.org", "find",
+                 ["`ann@example.com,dan@example.org` is not"], id="find-one-person"),
+    pytest.param("offboard ann@example.com <@U123ABC|bo>", "offboard", ["Name one member"],
+                 id="offboard-one-person"),
+    pytest.param("find usr=ann@example.com", "find", ["Did you mean `user`?"],
+                 id="find-unknown-key"),
+    # grants, extend, revoke
+    pytest.param("grants org=acme fro=1h", "grants", ["no key `fro`", "`org`, `user`"],
+                 id="grants-takes-no-duration"),
+    pytest.param("extend org=acme user=ann@example.com", "extend",
+                 ["Say how long", "`for=<duration>`"], id="extend-without-duration"),
+    pytest.param("extend org=acme for=1h", "extend", ["Say who"], id="extend-without-user"),
+    pytest.param("extend org=acme user=ann@example.com for=1y", "extend",
+                 ["`1y` is not a duration"], id="extend-malformed-duration"),
+    pytest.param("revoke org=acme", "revoke", ["Say who"], id="revoke-without-user"),
+    pytest.param("revoke org=acme ann@example.com for=1h", "revoke", ["no key `for`"],
+                 id="revoke-takes-no-duration"),
+    # request, requests
+    pytest.param("request org=acme role=edit for=2h", "request",
+                 ["Say why", 'reason="'], id="request-without-reason"),
+    pytest.param("request org=acme role=edit reason=x", "request",
+                 ["Say for how long", "`for=<duration>`"], id="request-without-duration"),
+    pytest.param("request org=acme for=2h reason=x", "request",
+                 ["Say which role you need", "`admin`"], id="request-without-role"),
+    pytest.param("request role=edit for=2h reason=x", "request", ["Say which org"],
+                 id="request-without-org"),
+    pytest.param("request org=acme role=edit for=2h reason=x user=ann@example.com", "request",
+                 ["for you", "`/members add`"], id="request-names-a-user"),
+    pytest.param("request org=acme role=edit for=2h reason=x email=ann@example.com", "request",
+                 ["for you"], id="request-names-an-email"),
+    pytest.param("request org=acme role=edit for=2h reason=x <@U123ABC|bo>", "request",
+                 ["for you"], id="request-names-a-mention"),
+    pytest.param("request org=acme role=edit for=2h reason=debug ticket 42", "request",
+                 ['`reason="debug ticket 42"`', "Quote"], id="request-unquoted-reason"),
+    pytest.param('request org=acme role=edit for=2h reason="' + "x" * 501 + '"', "request",
+                 ["501 characters", "500"], id="request-reason-too-long"),
+    pytest.param("request org=acme role=owner for=2h reason=x", "request",
+                 ["Did you mean `admin`?"], id="request-role-that-does-not-exist"),
+    pytest.param("request org=acme role=edit for=2h reason=x resaon=y", "request",
+                 ["Did you mean `reason`?"], id="request-unknown-key"),
+    pytest.param("requests org=acme", "requests", ["no key `org`"], id="requests-takes-no-keys"),
+    pytest.param("requests mine", "requests", ["Unexpected `mine`", "takes nothing"],
+                 id="requests-takes-no-words"),
+    pytest.param("requets", None, ["Did you mean `requests`?"], id="requests-misspelt"),
+    pytest.param("ofboard user=ann@example.com", None, ["Did you mean `offboard`?"],
+                 id="offboard-misspelt"),
 ]  # fmt: skip
 
 
@@ -340,6 +598,9 @@ def test_echoed_values_are_truncated() -> None:
         pytest.param("show org=a " + "bob " * 747, id="many-words"),
         pytest.param("list " + "org=a " * 499, id="many-keys"),
         pytest.param("&amp;" * 600, id="many-entities"),
+        pytest.param("add org=a " + "b@c.io " * 427, id="many-people"),
+        pytest.param("add org=a " + "," * 2988, id="many-commas"),
+        pytest.param("add org=a " + "<@U1|a>," * 373, id="many-mentions"),
     ],
 )
 def test_hostile_text_is_parsed_in_linear_time(text: str) -> None:

@@ -3,6 +3,7 @@ commands, rendered the many ways a person (and Slack) may write them, parse back
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 
@@ -12,18 +13,29 @@ from hypothesis import strategies as st
 from bot.edges.losant.models import ROLES, is_object_id
 from bot.usecases.commands import (
     AddCommand,
+    BulkAddCommand,
     Command,
+    ExtendCommand,
+    FindCommand,
+    GrantsCommand,
     HelpCommand,
     ListCommand,
     MemberRef,
+    NotValid,
+    OffboardCommand,
     OrgRef,
     OrgsCommand,
     RemoveCommand,
+    RequestCommand,
+    RequestsCommand,
+    RevokeCommand,
     RoleCommand,
     ShowCommand,
     UsageError,
 )
+from bot.usecases.durations import MAX_DURATION_S, format_duration
 from handlers.parser import MAX_TEXT_LENGTH, parse
+from handlers.people import NOT_A_MEMBER
 
 MODEST = settings(max_examples=300, deadline=None)
 
@@ -31,7 +43,9 @@ MODEST = settings(max_examples=300, deadline=None)
 # uniformly random text would.
 FRAGMENTS = [
     "list", "add", "show", "role", "remove", "orgs", "help", "LIST", "lsit",
+    "find", "offboard", "grants", "extend", "revoke", "request", "requests",
     "org=", "orgId=", "filter=", "field=", "sort=", "dir=", "user=", "email=", "role=",
+    "for=", "duration=", "reason=", "2h", "1h30m", "1.5h", "0m", "1\u017f", ",", ", ",
     "=", "acme", "admin", "view", "desc", "role", "email", "*", "a@b.co", "@bo",
     '"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "<", ">", "|", "&amp;", "&lt;", "&gt;",
     "<@U123ABC|bo>", "<@W1>", "<mailto:a@b.co|a@b.co>", "<http://x.io|x.io>", "<!here>",
@@ -90,6 +104,16 @@ members = st.one_of(
 )
 roles = st.sampled_from(ROLES)
 fields = st.sampled_from(["email", "role"])
+durations = st.integers(min_value=1, max_value=MAX_DURATION_S)
+# A reason is read trimmed, so only trimmed reasons can round-trip.
+reasons = values.map(str.strip).filter(bool)
+
+
+def _identity(member: MemberRef) -> tuple[str, str]:
+    return member.kind, member.value.lower()
+
+
+several = st.lists(members, min_size=2, max_size=6, unique_by=_identity).map(tuple)
 commands = st.one_of(
     st.just(HelpCommand()),
     st.builds(
@@ -106,6 +130,19 @@ commands = st.one_of(
     st.builds(RoleCommand, org=org_refs, target=members, role=roles),
     st.builds(RemoveCommand, org=org_refs, target=members),
     st.builds(OrgsCommand, filter=st.none() | values),
+    st.builds(AddCommand, org=org_refs, target=members, duration_s=durations),
+    st.builds(RoleCommand, org=org_refs, target=members, role=roles, duration_s=durations),
+    st.builds(BulkAddCommand, org=org_refs, targets=several),
+    st.builds(
+        BulkAddCommand, org=org_refs, targets=several, role=roles, role_defaulted=st.just(False)
+    ),
+    st.builds(FindCommand, target=members),
+    st.builds(OffboardCommand, target=members),
+    st.builds(GrantsCommand, org=st.none() | org_refs, target=st.none() | members),
+    st.builds(ExtendCommand, org=org_refs, target=members, duration_s=durations),
+    st.builds(RevokeCommand, org=org_refs, target=members),
+    st.builds(RequestCommand, org=org_refs, role=roles, duration_s=durations, reason=reasons),
+    st.just(RequestsCommand()),
 )
 
 SPELLINGS = {
@@ -116,6 +153,8 @@ SPELLINGS = {
     "dir": ["dir", "direction", "sortDirection"],
     "user": ["user", "userId", "email"],
     "role": ["role"],
+    "for": ["for", "duration"],
+    "reason": ["reason"],
 }
 QUOTES = [('"', '"'), ("\u201c", "\u201d"), ("\u201d", "\u201d")]
 
@@ -141,35 +180,68 @@ class Renderer:
         return f"{self.case(self.draw(st.sampled_from(SPELLINGS[key])))}={self.value(value)}"
 
     def member(self, target: MemberRef) -> str:
+        written = self.markup(target) or self.value(target.value)
+        return written if self.draw(st.booleans()) else f"user={written}"
+
+    def markup(self, target: MemberRef) -> str | None:
+        """The member as Slack's markup, when Slack would (or may) send it so."""
         if target.kind == "slack_user":
             label = self.draw(st.sampled_from(["", "|bo", "|Bo Smith"]))
-            written = f"<@{target.value}{label}>"
-        elif target.kind == "email" and self.draw(st.booleans()):
+            return f"<@{target.value}{label}>"
+        if target.kind == "email" and self.draw(st.booleans()):
             escaped = target.value.replace("&", "&amp;")
-            written = f"<mailto:{escaped}|{escaped}>"
-        else:
-            written = self.value(target.value)
-        return written if self.draw(st.booleans()) else f"user={written}"
+            return f"<mailto:{escaped}|{escaped}>"
+        return None
+
+    def people(self, targets: tuple[MemberRef, ...]) -> list[str]:
+        """Several members, in order: lists under one key, several keys, or pasted words."""
+        words: list[str] = []
+        rest = list(targets)
+        while rest:
+            size = self.draw(st.integers(min_value=1, max_value=len(rest)))
+            group, rest = rest[:size], rest[size:]
+            separator = self.draw(st.sampled_from([",", ", ", ",\n", " ", "\n"]))
+            text = separator.join(
+                self.markup(target) or target.value.replace("&", "&amp;") for target in group
+            )
+            keyed = self.draw(st.booleans())
+            spaced = text != "".join(text.split())
+            if (keyed and spaced) or text.startswith("'") or self.draw(st.booleans()):
+                opening, closing = self.draw(st.sampled_from(QUOTES))
+                text = f"{opening}{text}{closing}"
+            words.append(
+                f"{self.case(self.draw(st.sampled_from(SPELLINGS['user'])))}={text}"
+                if keyed
+                else text
+            )
+        return words
 
 
 def _words(command: Command, render: Renderer) -> list[str]:
     """The words after the subcommand that say ``command``, before shuffling."""
     words = [render.pair(key, value) for key, value in _keyed(command)]
-    if isinstance(command, AddCommand | ShowCommand | RoleCommand | RemoveCommand):
-        words.append(render.member(command.target))
+    target = getattr(command, "target", None)
+    if target is not None:
+        words.append(render.member(target))
     return words
 
 
 def _keyed(command: Command) -> list[tuple[str, str]]:
-    pairs = [("org", command.org.value)] if hasattr(command, "org") else []
+    org = getattr(command, "org", None)
+    pairs = [("org", org.value)] if org is not None else []
     if isinstance(command, ListCommand):
         pairs += [("field", command.field), ("sort", command.sort), ("dir", command.direction)]
     if isinstance(command, ListCommand | OrgsCommand) and command.filter is not None:
         pairs.append(("filter", command.filter))
-    if isinstance(command, RoleCommand) or (
-        isinstance(command, AddCommand) and not command.role_defaulted
+    if isinstance(command, RoleCommand | RequestCommand) or (
+        isinstance(command, AddCommand | BulkAddCommand) and not command.role_defaulted
     ):
         pairs.append(("role", command.role))
+    duration = getattr(command, "duration_s", None)
+    if duration is not None:
+        pairs.append(("for", format_duration(duration)))
+    if isinstance(command, RequestCommand):
+        pairs.append(("reason", command.reason))
     return pairs
 
 
@@ -178,6 +250,13 @@ def rendered(draw: st.DrawFn) -> tuple[Command, str]:
     command = draw(commands)
     render = Renderer(draw)
     words = draw(st.permutations(_words(command, render)))
+    if isinstance(command, BulkAddCommand):
+        # The people keep their order (it is the command's), among the other words.
+        at = 0
+        for person in render.people(command.targets):
+            at = draw(st.integers(min_value=at, max_value=len(words)))
+            words = [*words[:at], person, *words[at:]]
+            at += 1
     separator = draw(st.sampled_from([" ", "  ", "\t", "\n", "\u00a0"]))
     return command, separator.join([render.case(command.subcommand), *words])
 
@@ -189,3 +268,34 @@ def test_rendered_commands_round_trip(case: tuple[Command, str]) -> None:
     escaping, parses back to itself."""
     command, text = case
     assert command == parse(text)
+
+
+# ---- many people ----------------------------------------------------------------------
+
+emails = st.from_regex(r"[a-z0-9]{1,8}@[a-z]{1,8}\.io", fullmatch=True)
+# Words that can never name a member (no `@`, too short for an ID) nor a role.
+junk = st.text("abc.-_", min_size=1, max_size=10)
+
+
+@MODEST
+@given(
+    st.lists(emails, min_size=1, max_size=20, unique=True),
+    st.lists(junk, max_size=20, unique=True),
+    st.randoms(use_true_random=False),
+)
+def test_entries_that_name_nobody_never_block_the_rest(
+    valid: list[str], invalid: list[str], shuffler: random.Random
+) -> None:
+    """Whatever is mixed into a list of people, each valid one is kept and the rest reported."""
+    entries = [*valid, *invalid]
+    shuffler.shuffle(entries)
+    text = "add org=acme " + ", ".join(entries)
+    if len(entries) == 1:
+        expected: Command = AddCommand(OrgRef("acme"), MemberRef("email", valid[0]))
+    else:
+        expected = BulkAddCommand(
+            OrgRef("acme"),
+            tuple(MemberRef("email", e) for e in entries if e in valid),
+            tuple(NotValid(e, NOT_A_MEMBER) for e in entries if e in invalid),
+        )
+    assert expected == parse(text)

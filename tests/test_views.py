@@ -68,6 +68,13 @@ USAGE: dict[Subcommand, str] = {
     "role": "/members role org=<org> user=<email> role=<role>",
     "remove": "/members remove org=<org> user=<email>",
     "orgs": "/members orgs [filter=<glob>]",
+    "find": "/members find user=<email>",
+    "offboard": "/members offboard user=<email>",
+    "grants": "/members grants [org=<org>]",
+    "extend": "/members extend org=<org> user=<email> for=<duration>",
+    "revoke": "/members revoke org=<org> user=<email>",
+    "request": "/members request org=<org> role=<role> for=<duration> reason=<text>",
+    "requests": "/members requests",
 }
 DASH = "\u2013"  # the en dash of "members 21-40", escaped because ruff flags the literal
 SCOPES = "`all.Instance`, or `instanceOrgMembers.*`, `instanceOrgMember.*` and `instanceOrgs.*`"
@@ -615,15 +622,48 @@ def test_help_lists_only_allowed_subcommands() -> None:
     assert expected == reply.to_dict()
 
 
-def test_help_for_a_writer_explains_roles_and_confirmation() -> None:
-    """A writer's help lists every subcommand and adds the roles and the confirm rule."""
+def test_help_for_a_writer_explains_roles_durations_and_confirmation() -> None:
+    """A writer's help lists every subcommand and adds the roles, durations and confirm rule."""
     reply = render_help(SUBCOMMANDS, USAGE, default_org=None)
     expected = context(
         "`&lt;org&gt;` is an org's ID or its exact name (any case).",
         "Roles: `admin`, `edit`, `collaborate`, `view`, `none`.",
-        "Removing someone, or making them `admin`, asks you to confirm first.",
+        "Durations: `90s`, `30m`, `2h`, `1d`, `1w`, or sums like `1h30m`, within the limits "
+        "set for each role.",
+        "Removing or offboarding someone, making someone `admin`, or adding more than 10 "
+        "people asks you to confirm first.",
     )
-    assert (7, expected) == (reply.blocks[1]["text"]["text"].count("\n") + 1, reply.blocks[2])
+    assert (14, expected) == (reply.blocks[1]["text"]["text"].count("\n") + 1, reply.blocks[2])
+
+
+def test_help_for_a_reader_offers_find_grants_and_requests() -> None:
+    """A reader's help shows the new reads and `request`, with roles and durations for it."""
+    reply = render_help(
+        ["help", "requests", "request", "grants", "find"], USAGE, default_org="Acme"
+    )
+    expected = ephemeral(
+        "/members: help, find, grants, request, requests.",
+        section("*/members* manages the members of this Losant instance's orgs."),
+        section(
+            "• `/members help`: this message\n"
+            "• `/members find user=&lt;email&gt;`: every org a person is in, with their role "
+            "there\n"
+            "• `/members grants [org=&lt;org&gt;]`: time-limited access that is still live, in "
+            "every org or one\n"
+            "• `/members request org=&lt;org&gt; role=&lt;role&gt; for=&lt;duration&gt; "
+            "reason=&lt;text&gt;`: ask for access for yourself, for a while; an approver "
+            "decides\n"
+            "• `/members requests`: the requests waiting for you"
+        ),
+        context(
+            "`&lt;org&gt;` is an org's ID or its exact name (any case).",
+            "Without `org=`, commands use `Acme`; `grants` then shows every org.",
+            "Roles: `admin`, `edit`, `collaborate`, `view`, `none`.",
+            "Durations: `90s`, `30m`, `2h`, `1d`, `1w`, or sums like `1h30m`, within the limits "
+            "set for each role.",
+        ),
+    )
+    assert expected == reply.to_dict()
 
 
 def test_working_notice() -> None:

@@ -20,7 +20,12 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.usecases.commands import SUBCOMMANDS, WRITE_SUBCOMMANDS, Subcommand
+from bot.usecases.commands import (
+    REQUEST_SUBCOMMANDS,
+    SUBCOMMANDS,
+    WRITE_SUBCOMMANDS,
+    Subcommand,
+)
 
 Level = Literal["read", "write"]
 
@@ -33,6 +38,12 @@ def need_for(subcommand: Subcommand) -> Level | None:
     """The access a subcommand needs: help needs none beyond the channel rule."""
     if subcommand in WRITE_SUBCOMMANDS:
         return "write"
+    if subcommand in REQUEST_SUBCOMMANDS:
+        # Requesters (MEMBERS_REQUESTERS) need be neither readers nor writers: who may
+        # request, and who may approve, is the request use case's decision against those
+        # settings. This policy knows only readers and writers, so for it (and for the
+        # list help shows) asking counts as reading.
+        return "read"
     return None if subcommand == "help" else "read"
 
 

@@ -55,6 +55,8 @@ WRITE_SUBCOMMANDS: frozenset[Subcommand] = frozenset(
 REQUEST_SUBCOMMANDS: frozenset[Subcommand] = frozenset({"request"})
 # The most people one `add` may name: a Slack message of outcomes stays readable.
 MAX_PEOPLE = 100
+# The longest reason a request may give: it has to fit on the approvers' card.
+MAX_REASON = 500
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,23 @@ from handlers.views.reply import Reply, clip, code
 WHAT_IT_DOES: Mapping[Subcommand, str] = {
     "help": "this message",
     "list": "an org's members, 20 a page",
-    "add": "add someone to an org (the role defaults to `view`)",
+    "add": "add someone to an org (the role defaults to `view`); up to 100 people at once "
+    "as `email=a@x.io,b@y.io` or a pasted list; `for=2h` (one person) ends it by itself",
     "show": "one member's role and details",
-    "role": "change a member's role",
+    "role": "change a member's role; with `for=2h` the old role comes back after that",
     "remove": "remove someone from an org (asks you to confirm)",
     "orgs": "the orgs and their IDs",
+    "find": "every org a person is in, with their role there",
+    "offboard": "remove someone from every org (asks you to confirm)",
+    "grants": "time-limited access that is still live, in every org or one",
+    "extend": "make a time-limited grant end later: `for=` counts from now",
+    "revoke": "end a time-limited grant now, putting back what was there",
+    "request": "ask for access for yourself, for a while; an approver decides",
+    "requests": "the requests waiting for you",
 }
+# What the notes under the list explain, and who needs them.
+_TAKE_ROLE: frozenset[Subcommand] = frozenset({"add", "role", "request"})
+_TAKE_DURATION: frozenset[Subcommand] = frozenset({"add", "role", "extend", "request"})
 
 
 def render_help(
@@ -37,10 +48,20 @@ def render_help(
     lines = [f"• {code(usage[s], 300)}: {WHAT_IT_DOES[s]}" for s in shown]
     notes = ["`&lt;org&gt;` is an org's ID or its exact name (any case)."]
     if default_org:
-        notes.append(f"Without `org=`, commands use {code(default_org, ORG_CHARS)}.")
-    if any(s in WRITE_SUBCOMMANDS for s in shown):
+        every = "; `grants` then shows every org" if "grants" in shown else ""
+        notes.append(f"Without `org=`, commands use {code(default_org, ORG_CHARS)}{every}.")
+    if any(s in _TAKE_ROLE for s in shown):
         notes.append("Roles: " + ", ".join(f"`{r}`" for r in ROLES) + ".")
-        notes.append("Removing someone, or making them `admin`, asks you to confirm first.")
+    if any(s in _TAKE_DURATION for s in shown):
+        notes.append(
+            "Durations: `90s`, `30m`, `2h`, `1d`, `1w`, or sums like `1h30m`, within the "
+            "limits set for each role."
+        )
+    if any(s in WRITE_SUBCOMMANDS for s in shown):
+        notes.append(
+            "Removing or offboarding someone, making someone `admin`, or adding more than 10 "
+            "people asks you to confirm first."
+        )
     if not any(s != "help" for s in shown):
         notes = [
             "You may not read or change org membership yet: ask an admin of this bot to "
