@@ -7,6 +7,7 @@ function of a result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,11 +17,15 @@ from bot.usecases.commands import ListCommand, Subcommand
 
 @dataclass(frozen=True)
 class MemberPage:
-    """The members of ``org`` matching ``query``, all of them; the view shows page ``page``."""
+    """The members of ``org`` matching ``query``, all of them; the view shows page ``page``.
+
+    ``members`` may be lazy (``bot.edges.losant.member_list``): its length is free,
+    and only the items a view reads become models.
+    """
 
     org: Org
     query: ListCommand
-    members: list[Member]
+    members: Sequence[Member]
     page: int = 0
 
 
