@@ -20,12 +20,14 @@ from benchmarks import (
     render,
     reply_latency,
     startup,
+    starvation,
     throughput,
 )
 from benchmarks.report import Row, summary, table, write_json
 
 BENCHMARKS: dict[str, Callable[[], Coroutine[object, object, Row]]] = {
     "ack": ack_latency.measure,
+    "starvation": starvation.measure,
     "reply": reply_latency.measure,
     "throughput": throughput.measure,
     "client": losant_client.measure,

@@ -4,8 +4,10 @@ Each app runs as its own real subprocess (``python -m bot`` exactly as a dyno ru
 it), so it gets a process and a core of its own, its resident size and CPU time can
 be read from ``/proc``, and nothing of it shares an event loop with the load
 generator. The Losant simulator and Slack's side (``slack_side``) run in the
-benchmark's own process on loopback; every app gets the same environment, naming
-them. Each app's stderr goes to a log file whose tail is shown if it fails to start.
+benchmark's own process on loopback, unless the simulator's answers are big enough
+to cost the load generator the CPU it times with (``simulator_process``); every app
+gets the same environment, naming them. Each app's stderr goes to a log file whose
+tail is shown if it fails to start.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import aiohttp
 
 from benchmarks.slack_side import BOT_TOKEN, SIGNING_SECRET, USER
-from bot.sandbox.simulator import Simulator
+from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 20.0
@@ -77,7 +80,31 @@ def clean_env() -> dict[str, str]:
     }
 
 
-def app_env(sim: Simulator, slack_api_url: str, org_id: str = "") -> dict[str, str]:
+class Losant(Protocol):
+    """Where the apps find Losant: a ``Simulator`` here, or one in its own process."""
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def token(self) -> str: ...
+    @property
+    def instance_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SimulatorProcess:
+    """The simulator running as ``python -m bot simulator``."""
+
+    app: App
+    token: str = DEFAULT_TOKEN
+    instance_id: str = DEFAULT_INSTANCE_ID
+
+    @property
+    def base_url(self) -> str:
+        return self.app.url
+
+
+def app_env(sim: Losant, slack_api_url: str, org_id: str = "") -> dict[str, str]:
     """The settings every app under test gets (each reads what it needs)."""
     return clean_env() | {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -137,9 +164,11 @@ class App:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def spawn(name: str, program: Program, env: Mapping[str, str], log_dir: Path) -> App:
-    """Start ``program`` on a free port (not waiting for it to be ready)."""
-    port = free_port()
+def spawn(
+    name: str, program: Program, env: Mapping[str, str], log_dir: Path, port: int | None = None
+) -> App:
+    """Start ``program`` on ``port`` or a free one (not waiting for it to be ready)."""
+    port = port or free_port()
     log = log_dir / f"{name}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
@@ -153,8 +182,13 @@ def spawn(name: str, program: Program, env: Mapping[str, str], log_dir: Path) ->
     return App(name, process, port, log)
 
 
-async def wait_ready(app: App, session: aiohttp.ClientSession) -> float:
-    """Poll ``/healthz`` until it answers 200; returns the perf_counter when it did."""
+async def wait_ready(
+    app: App,
+    session: aiohttp.ClientSession,
+    path: str = "/healthz",
+    headers: Mapping[str, str] | None = None,
+) -> float:
+    """Poll ``path`` until it answers 200; returns the perf_counter when it did."""
     deadline = time.perf_counter() + READY_TIMEOUT_S
     while time.perf_counter() < deadline:
         if app.process.poll() is not None:
@@ -162,7 +196,7 @@ async def wait_ready(app: App, session: aiohttp.ClientSession) -> float:
                 f"{app.name} exited with {app.process.returncode}:\n{app.log_tail()}"
             )
         try:
-            async with session.get(f"{app.url}/healthz") as response:
+            async with session.get(f"{app.url}{path}", headers=headers) as response:
                 if response.status == 200:
                     return time.perf_counter()
         except aiohttp.ClientConnectionError:
@@ -187,3 +221,24 @@ async def running(
         finally:
             for app in started.values():
                 await app.stop()
+
+
+@asynccontextmanager
+async def simulator_process(
+    session: aiohttp.ClientSession, *options: str
+) -> AsyncIterator[SimulatorProcess]:
+    """``python -m bot simulator <options>`` on a free port, ready; stopped after."""
+    with tempfile.TemporaryDirectory(prefix="members-bench-sim-") as tmp:
+        port = free_port()
+        program = Program(("-m", "bot", "simulator", "--port", str(port), *options))
+        sim = SimulatorProcess(spawn("simulator", program, clean_env(), Path(tmp), port))
+        try:
+            await wait_ready(
+                sim.app,
+                session,
+                f"/instances/{sim.instance_id}/orgs?perPage=1",
+                {"Authorization": f"Bearer {sim.token}"},
+            )
+            yield sim
+        finally:
+            await sim.app.stop()

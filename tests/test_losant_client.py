@@ -809,13 +809,22 @@ async def test_all_orgs_reads_every_page_and_stops(
     )
 
 
-async def test_all_orgs_gives_up_on_a_server_that_never_ends(make_client: MakeClient) -> None:
-    """A server that always says there is more is stopped after 100 pages with an error."""
-    endless = answer(200, {"items": [{"id": ORG, "name": "again"}], "totalCount": 10**9})
+@pytest.mark.parametrize(
+    ("body", "calls"),
+    [
+        pytest.param({"totalCount": 10**9}, 1, id="counts-too-many"),
+        pytest.param({"perPage": 1}, 100, id="never-a-short-page"),
+    ],
+)
+async def test_all_orgs_gives_up_on_a_server_that_never_ends(
+    make_client: MakeClient, body: dict[str, int], calls: int
+) -> None:
+    """More than 100 pages is an error: at once if counted, else after the 100th page."""
+    endless = answer(200, {"items": [{"id": ORG, "name": "again"}], **body})
     script = Script(endless)
     with pytest.raises(LosantUnexpected, match="100 pages"):
         await make_client(script).find_orgs_by_name("again")
-    assert 100 == len(script.requests)
+    assert calls == len(script.requests)
 
 
 # ---- secrets, logs and lifetime ----------------------------------------------------

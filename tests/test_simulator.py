@@ -186,6 +186,21 @@ async def test_org_query_finds_the_orgs_of_a_member(
             "query.name.$regex is not supported by the simulator",
             id="query-operator",
         ),
+        pytest.param(
+            ORGS, {"query": json.dumps({"owner": "me"})}, "query.owner is not allowed", id="key"
+        ),
+        pytest.param(
+            ORGS,
+            {"query": json.dumps({"mfaMode": "required"})},
+            "query.mfaMode is not supported by the simulator",
+            id="losant-key-not-simulated",
+        ),
+        pytest.param(
+            ORGS,
+            {"query": json.dumps({"memberId": "bo@acme.io"})},
+            'query.memberId must match pattern "^[A-Fa-f\\d]{24}$"',
+            id="member-id",
+        ),
         pytest.param(ORGS, {"_links": "maybe"}, "_links must be one of true, false", id="links"),
         pytest.param(
             "MEMBERS", {"sortField": "name"}, "sortField must be one of email, role", id="members"

@@ -37,3 +37,21 @@ def test_refuses_a_malformed_instance_id(capsys: pytest.CaptureFixture[str]) -> 
         main(["--instance-id", "acme"])
     assert 2 == exited.value.code
     assert "--instance-id must be 24 hexadecimal characters" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["--orgs", "-1"], "--orgs and --big-org must not be negative", id="orgs"),
+        pytest.param(["--big-org", "-5"], "--orgs and --big-org must not be negative", id="big"),
+        pytest.param(["--rate", "0"], "--rate must be positive", id="rate"),
+    ],
+)
+def test_refuses_impossible_sizes_and_rates(
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A negative size or a rate of zero is a usage error (exit 2) that names the option."""
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert 2 == exited.value.code
+    assert expected in capsys.readouterr().err

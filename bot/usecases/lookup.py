@@ -120,12 +120,7 @@ class Lookup:
                 return await self._losant.get_member(org.id, ref.value)
             except LosantMemberNotFound:
                 return None
-        wanted = ref.value.casefold()
-        # Losant's filter is a glob; a literal '*' in an address would widen it, which is
-        # harmless: the exact comparison below decides.
-        listing = await self._losant.list_members(org.id, filter_field="email", filter=ref.value)
-        exact = [m for m in listing.items if (m.email or "").casefold() == wanted]
-        return exact[0] if len(exact) == 1 else None
+        return await self._losant.find_member_in_org(org.id, ref.value)
 
     async def member(self, org: Org, ref: MemberRef) -> Member:
         """Like ``find_member``, but a missing member is an error the person can act on."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.edges.losant.client import LosantClient
 from bot.edges.losant.models import Member, MemberField, Org, Role, SortDirection
@@ -223,7 +223,7 @@ class Operations:
             )
         return await self._writes.set_role(org, member, change.role or member.role)
 
-    async def _list(self, org_id: str, query: ListCommand) -> list[Member]:
+    async def _list(self, org_id: str, query: ListCommand) -> Sequence[Member]:
         listing = await self._losant.list_members(
             org_id,
             sort_field=query.sort,

@@ -7,6 +7,7 @@ function of a result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,11 +18,15 @@ from bot.usecases.results_runs import RunResult
 
 @dataclass(frozen=True)
 class MemberPage:
-    """The members of ``org`` matching ``query``, all of them; the view shows page ``page``."""
+    """The members of ``org`` matching ``query``, all of them; the view shows page ``page``.
+
+    ``members`` may be lazy (``bot.edges.losant.member_list``): its length is free,
+    and only the items a view reads become models.
+    """
 
     org: Org
     query: ListCommand
-    members: list[Member]
+    members: Sequence[Member]
     page: int = 0
 
 

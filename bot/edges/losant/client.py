@@ -1,12 +1,13 @@
 """The async Losant API client: the only place the bot talks to Losant.
 
 Everything else wants typed answers and one error tree, not HTTP. This module owns
-the transport rules: one pooled ``httpx.AsyncClient`` per process, the
+the transport rules of DESIGN §6: one pooled ``httpx.AsyncClient`` per process, the
 headers Losant's official clients send, reads retried within a wall-time budget
 (``bot.edges.losant.retry``), and writes sent exactly once. A failed write says whether it
 may still have reached Losant (``may_have_applied``), so the caller can read back
 instead of guessing. Each call says what its request names (``Named``), so that a 404
-comes back as the instance, the org or the member not found.
+comes back as the instance, the org or the member not found. Big answers never hold the event loop for long: a member list is
+checked in slices and made into models only where it is read (``member_list``).
 """
 
 from __future__ import annotations
@@ -22,25 +23,24 @@ from typing import Self
 import httpx
 
 from bot.edges.losant.errors import (
-    LosantBadRequest,
     LosantInstanceNotFound,
     LosantMemberNotFound,
     LosantOrgNotFound,
-    LosantUnexpected,
 )
 from bot.edges.losant.http_errors import Named
+from bot.edges.losant.member_list import MemberList, decode_member_list
 from bot.edges.losant.models import (
     Member,
     MemberField,
-    MemberList,
     MemberPatch,
     MemberPost,
     Org,
     OrgList,
     SortDirection,
     Success,
-    is_object_id,
 )
+from bot.edges.losant.org_pages import PER_PAGE, all_pages
+from bot.edges.losant.paths import InstancePaths, checked_id
 from bot.edges.losant.requester import ACCEPT_VERSION, HEADERS, Clock, Requester, Sleep
 from bot.edges.losant.retry import RetryPolicy
 from bot.edges.losant.transport import AiohttpTransport
@@ -49,9 +49,6 @@ USER_AGENT = "members-bot/0.1 (+httpx)"
 # Calls in flight at once. A command makes up to two at a time, so with 20 a burst of
 # commands queued behind Losant's latency: 200 commands at 1 s each took 20 s.
 MAX_CONNECTIONS = 100
-_ORGS_PER_PAGE = 100
-# A server that keeps answering "there is more" must not keep us paging forever.
-_MAX_ORG_PAGES = 100
 
 __all__ = ["ACCEPT_VERSION", "LosantClient"]
 
@@ -85,15 +82,15 @@ class LosantClient:
         rand: Callable[[], float] = random.random,
         max_in_flight: int | None = None,
     ) -> None:
-        if not is_object_id(instance_id):
-            raise ValueError("instance_id must be a 24-character hex ID")
+        self._paths = InstancePaths(instance_id)
         self._http = http
         self._owns_http = False
-        self._orgs_path = f"/instances/{instance_id}/orgs"
         policy = RetryPolicy(budget_s=retry_budget_s, max_attempts=max_attempts, rand=rand)
         self._requests = Requester(
             http, policy, sleep=sleep, clock=clock, max_in_flight=max_in_flight
         )
+        # Big answers are decoded one at a time (see member_list.decode_member_list).
+        self._decode_turn = asyncio.Lock()
 
     @classmethod
     def create(
@@ -132,7 +129,7 @@ class LosantClient:
         return client
 
     def __repr__(self) -> str:
-        return f"LosantClient(base_url={str(self._http.base_url)!r}, path={self._orgs_path!r})"
+        return f"LosantClient(base_url={str(self._http.base_url)!r}, path={self._paths.orgs!r})"
 
     async def __aenter__(self) -> Self:
         return self
@@ -163,39 +160,60 @@ class LosantClient:
     ) -> MemberList:
         """Every member of the org (Losant does not page it), filtered and sorted by Losant.
 
-        A ``filter`` without ``filter_field`` filters on email, the field people filter by.
+        A ``filter`` without ``filter_field`` filters on email, as DESIGN §4 says.
         """
         params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
         if filter is not None:
             params |= {"filterField": filter_field or "email", "filter": filter}
-        path = self._org_path(org_id, "members")
-        return await self._requests.read(path, MemberList, params, named=_IN_ORG)
+        path = self._paths.org(org_id, "members")
+        return await self._requests.read_as(
+            path, "MemberList", self._member_list, params, named=_IN_ORG
+        )
+
+    async def find_member_in_org(self, org_id: str, email: str) -> Member | None:
+        """The org's member with exactly this email (ignoring case), or None: one call.
+
+        Losant filters on a glob (``*`` in an address widens it, and its case rules are
+        not documented), so the list it returns is compared exactly here.
+        """
+        wanted = email.strip().casefold()
+        if not wanted:
+            return None  # no member has a blank email, and a blank filter matches everyone
+        listing = await self.list_members(org_id, filter_field="email", filter=email.strip())
+        exact = [m for m in listing.items if m.email is not None and m.email.casefold() == wanted]
+        return exact[0] if len(exact) == 1 else None
 
     async def get_member(self, org_id: str, user_id: str) -> Member:
-        path = self._member_path(org_id, user_id)
-        return await self._requests.read(path, Member, named=_IN_MEMBER)
+        return await self._requests.read(
+            self._paths.member(org_id, user_id), Member, named=_IN_MEMBER
+        )
 
     async def add_member(self, org_id: str, body: MemberPost) -> Member:
-        path = self._org_path(org_id, "members")
+        path = self._paths.org(org_id, "members")
         return await self._requests.write("POST", path, Member, body.to_json(), named=_NEW_MEMBER)
 
     async def update_member(self, org_id: str, user_id: str, body: MemberPatch) -> Member:
-        path = self._member_path(org_id, user_id)
+        path = self._paths.member(org_id, user_id)
         return await self._requests.write("PATCH", path, Member, body.to_json(), named=_IN_MEMBER)
 
     async def remove_member(self, org_id: str, user_id: str) -> None:
-        path = self._member_path(org_id, user_id)
+        path = self._paths.member(org_id, user_id)
         await self._requests.write("DELETE", path, Success, named=_IN_MEMBER)
 
     # ---- orgs ------------------------------------------------------------------
 
     async def get_org(self, org_id: str) -> Org:
-        return await self._requests.read(self._org_path(org_id), Org, named=_IN_ORG)
+        return await self._requests.read(self._paths.org(org_id), Org, named=_IN_ORG)
 
     async def find_orgs_by_name(self, name: str) -> list[Org]:
         """Every org whose name equals ``name`` ignoring case (``query`` with ``$eq``+``$ci``)."""
         # A glob would treat "*" in a name as a wildcard; the advanced query matches exactly.
         query = json.dumps({"name": {"$eq": name, "$ci": True}}, separators=(",", ":"))
+        return await self._all_org_pages({"sortField": "name", "query": query})
+
+    async def orgs_with_member(self, user_id: str) -> list[Org]:
+        """Every org the Losant user ``user_id`` belongs to, by name (all pages)."""
+        query = json.dumps({"memberId": checked_id("userId", user_id)}, separators=(",", ":"))
         return await self._all_org_pages({"sortField": "name", "query": query})
 
     async def all_orgs(self, *, filter: str | None = None) -> list[Org]:
@@ -205,51 +223,19 @@ class LosantClient:
             params |= {"filterField": "name", "filter": filter}
         return await self._all_org_pages(params)
 
-    async def _orgs_page(self, params: dict[str, str], page: int) -> OrgList:
+    async def _orgs_page(self, params: dict[str, str], page: int, per_page: int) -> OrgList:
         # Losant's own clients send paging numbers as strings; so do we.
-        paging = {"page": str(page), "perPage": str(_ORGS_PER_PAGE)}
+        paging = {"page": str(page), "perPage": str(per_page)}
         # Losant fills an org's summary only with the counts it is asked for.
         summary = {"summaryInclude": "memberCount"}
         query = params | paging | summary
-        return await self._requests.read(self._orgs_path, OrgList, query, named=_IN_INSTANCE)
+        return await self._requests.read(self._paths.orgs, OrgList, query, named=_IN_INSTANCE)
 
     async def _all_org_pages(self, params: dict[str, str]) -> list[Org]:
-        orgs: list[Org] = []
-        for page in range(_MAX_ORG_PAGES):
-            batch = await self._orgs_page(params, page)
-            orgs.extend(batch.items)
-            if _is_last_page(batch, page):
-                return orgs
-        raise LosantUnexpected(
-            f"Losant still had more orgs after {_MAX_ORG_PAGES} pages",
-            method="GET",
-            path=self._orgs_path,
-        )
+        async def page(number: int) -> OrgList:
+            return await self._orgs_page(params, number, PER_PAGE)
 
-    # ---- paths -----------------------------------------------------------------
+        return await all_pages(page, path=self._paths.orgs)
 
-    def _org_path(self, org_id: str, *rest: str) -> str:
-        return "/".join((self._orgs_path, _checked_id("orgId", org_id), *rest))
-
-    def _member_path(self, org_id: str, user_id: str) -> str:
-        return self._org_path(org_id, "members", _checked_id("userId", user_id))
-
-
-def _checked_id(name: str, value: str) -> str:
-    """Refuse a malformed ID before it is spliced into a path (as Losant would, with 400)."""
-    if not is_object_id(value):
-        raise LosantBadRequest(
-            f"{name} {value!r} is not a 24-character hex ID", error_type="Validation"
-        )
-    return value
-
-
-def _is_last_page(batch: OrgList, page: int) -> bool:
-    """Paging ends on an empty page, or once every org Losant counted has been seen."""
-    # Losant may serve smaller pages than asked for; its own perPage says where we are.
-    per_page = batch.per_page or _ORGS_PER_PAGE
-    if not batch.items:
-        return True
-    if batch.total_count is None:
-        return len(batch.items) < per_page
-    return page * per_page + len(batch.items) >= batch.total_count
+    async def _member_list(self, body: bytes) -> MemberList:
+        return await decode_member_list(body, self._decode_turn)

@@ -97,10 +97,9 @@ class Member(_Response):
         return " ".join(p for p in (self.first_name, self.last_name) if p).strip()
 
 
-class MemberList(_Response):
-    """Every member of one org (``instanceOrgMembers``): Losant does not paginate it."""
+class MemberListFields(_Response):
+    """A member list's keys but ``items`` (the items: ``bot.edges.losant.member_list``)."""
 
-    items: list[Member] = Field(default_factory=list)
     count: int | None = None
     instance_id: str | None = None
     org_id: str | None = None

@@ -5,8 +5,9 @@ make a call safe live here, the same for every endpoint. Reads are idempotent, s
 they are retried on 429, 5xx and transport failures on the ``RetryPolicy``
 schedule, and every attempt's timeouts are cut to what is left of the read's
 budget, so a read takes no longer than that budget however Losant misbehaves.
-Writes are not idempotent (there is no idempotency key), so they go out exactly
-once. Sleep and clock are injected so tests record delays instead of waiting.
+Identical reads in flight at once share one call (``singleflight``). Writes are
+not idempotent (there is no idempotency key), so they go out exactly once. Sleep
+and clock are injected so tests record delays instead of waiting.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from bot.edges.losant.errors import LosantRateLimited, LosantUnavailable, LosantUnexpected
 from bot.edges.losant.http_errors import Named, error_for_response, error_for_transport, is_write
 from bot.edges.losant.retry import RetryPolicy, parse_retry_after
+from bot.edges.losant.singleflight import SingleFlight
 
 ACCEPT_VERSION = "^1.30.0"
 # Sent on every request, so a borrowed httpx client speaks the same dialect.
@@ -33,6 +35,9 @@ LEAN_PARAMS = {"_links": "false", "_embedded": "false", "_actions": "false"}
 logger = logging.getLogger("bot.losant")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
+Decode = Callable[[bytes], Awaitable[T]]
+"""Turns a 2xx body into its value; raises ValueError when the body is not one."""
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 
@@ -58,6 +63,7 @@ class Requester:
         # request against every connection each time one frees up, which made a burst
         # of commands cost CPU quadratically. Set it to the pool's size.
         self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
+        self._flights = SingleFlight()
 
     async def read(
         self,
@@ -71,6 +77,39 @@ class Requester:
 
         ``named`` is what the path names, so that a 404 says which of it was missing.
         """
+
+        async def validate(body: bytes) -> ModelT:
+            return model.model_validate_json(body)
+
+        return await self.read_as(path, model.__name__, validate, params, named=named)
+
+    async def read_as(
+        self,
+        path: str,
+        kind: str,
+        decode: Decode[T],
+        params: dict[str, str] | None = None,
+        *,
+        named: Named,
+    ) -> T:
+        """GET as ``read``, its body made into a ``kind`` by ``decode``.
+
+        While an identical read (same path, parameters and ``kind``) is in flight, this
+        one waits for that one's answer instead of making a call of its own.
+        """
+        key = (path, tuple(sorted((params or {}).items())), kind)
+        return await self._flights.run(key, lambda: self._read(path, kind, decode, params, named))
+
+    async def _read(
+        self, path: str, kind: str, decode: Decode[T], params: dict[str, str] | None, named: Named
+    ) -> T:
+        response = await self._get(path, params, named)
+        try:
+            return await decode(response.content)
+        except ValueError as exc:
+            raise _unreadable(exc, response.status_code, kind, "GET", path) from exc
+
+    async def _get(self, path: str, params: dict[str, str] | None, named: Named) -> httpx.Response:
         started = self._clock()
         attempt = 0
         while True:
@@ -78,7 +117,8 @@ class Requester:
             left = self._policy.budget_s - (self._clock() - started)
             try:
                 response = await self._send("GET", path, attempt, params=params, within_s=left)
-                return _decode(response, model, "GET", path, named)
+                _body(response, "GET", path, named)  # a 429 or 5xx answer raises: retried
+                return response
             except LosantUnavailable as exc:
                 delay = self._policy.next_delay(attempt, self._clock() - started, _retry_after(exc))
                 if delay is None:
@@ -101,7 +141,11 @@ class Requester:
     ) -> ModelT:
         """POST, PATCH or DELETE, sent once; a failure says if it may have been applied."""
         response = await self._send(method, path, 1, body=body)
-        return _decode(response, model, method, path, named)
+        answer = _body(response, method, path, named)
+        try:
+            return model.model_validate_json(answer)
+        except ValueError as exc:
+            raise _unreadable(exc, response.status_code, model.__name__, method, path) from exc
 
     async def _send(
         self,
@@ -184,31 +228,33 @@ def _retry_after(exc: LosantUnavailable) -> float | None:
     return None
 
 
-def _decode(
-    response: httpx.Response, model: type[ModelT], method: str, path: str, named: Named
-) -> ModelT:
-    """The typed body of a 2xx answer, or the error the answer stands for."""
+def _body(response: httpx.Response, method: str, path: str, named: Named) -> bytes:
+    """The body of a 2xx answer, or the error the answer stands for."""
     try:
         response.raise_for_status()
     except httpx.HTTPStatusError as exc:
         raise error_for_response(response, method, path, named) from exc
-    try:
-        return model.model_validate_json(response.content)
-    except ValueError as exc:
-        # The person is only told "could not read"; the operator needs what and where.
-        logger.warning(
-            "losant %s %s -> %s: the body is not a %s (%s)",
-            *(method, path, response.status_code, model.__name__, _first_problem(exc)),
-            extra={"method": method, "path": path, "status": response.status_code},
-        )
-        raise LosantUnexpected(
-            f"Losant answered {response.status_code} with a body that is not a {model.__name__}",
-            status=response.status_code,
-            method=method,
-            path=path,
-            # A 2xx means a write went through even if we cannot read what came back.
-            may_have_applied=is_write(method),
-        ) from exc
+    return response.content
+
+
+def _unreadable(
+    exc: ValueError, status: int, kind: str, method: str, path: str
+) -> LosantUnexpected:
+    """A 2xx whose body is not a ``kind``: logged for the operator, an error for the person."""
+    # The person is only told "could not read"; the operator needs what and where.
+    logger.warning(
+        "losant %s %s -> %s: the body is not a %s (%s)",
+        *(method, path, status, kind, _first_problem(exc)),
+        extra={"method": method, "path": path, "status": status},
+    )
+    return LosantUnexpected(
+        f"Losant answered {status} with a body that is not a {kind}",
+        status=status,
+        method=method,
+        path=path,
+        # A 2xx means a write went through even if we cannot read what came back.
+        may_have_applied=is_write(method),
+    )
 
 
 def _first_problem(exc: ValueError) -> str:

@@ -35,6 +35,9 @@ DEMO_PEOPLE = {
     "U0NEW": ("newcomer@acme.io", "newcomer"),
 }
 YOUR_EMAIL = "you@acme.io"
+# Enough orgs that work across orgs (a person's orgs, a scan for an email) shows its
+# cost and its paging, yet the console starts at once.
+DEMO_ORGS = 200
 INTRO = """members-bot console — you are {user} in channel {channel} ({access}).
 Try:  help · list org=Acme · list org=Globex filter=*smith* · add org=Acme email=you@acme.io
       role org=Acme user=ada@acme.io role=view · remove org=Acme user=@ada · orgs
@@ -54,6 +57,16 @@ def _parser() -> argparse.ArgumentParser:
         help="with --simulator: what you may do (default write)",
     )
     p.add_argument("--latency", type=float, default=0.0, help="simulator latency in seconds")
+    p.add_argument(
+        "--orgs",
+        type=int,
+        default=DEMO_ORGS,
+        metavar="N",
+        help="with --simulator: generated orgs besides the demo ones (default %(default)s)",
+    )
+    p.add_argument(
+        "--rate", type=float, default=None, metavar="N", help="simulator: N calls a second at most"
+    )
     p.add_argument("--json", action="store_true", help="print the raw Slack payloads, as JSON")
     return p
 
@@ -72,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.latency < 0:
         parser.error("--latency must not be negative")
+    if args.orgs < 0:
+        parser.error("--orgs must not be negative")
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
@@ -92,7 +109,7 @@ async def _run(args: argparse.Namespace) -> int:
         env = _environment(args, slack, secret)
         sim: Simulator | None = None
         if args.simulator:
-            sim = Simulator(latency_s=args.latency)
+            sim = Simulator(latency_s=args.latency, orgs=args.orgs, rate=args.rate)
             await sim.start()
             env.update(
                 LOSANT_API_URL=sim.base_url,

@@ -6,8 +6,9 @@ reachable from Python. ``python -m bot simulator`` serves one from the command l
 """
 
 from bot.sandbox.simulator.faults import FaultRule, Faults
+from bot.sandbox.simulator.records import RecordedRequest
 from bot.sandbox.simulator.seed import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, seed_demo_data
-from bot.sandbox.simulator.server import RecordedRequest, Simulator
+from bot.sandbox.simulator.server import Simulator
 from bot.sandbox.simulator.state import Member, Org, SimulatorError, SimulatorState, User
 
 __all__ = [

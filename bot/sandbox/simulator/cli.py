@@ -31,7 +31,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--read-only-token", default=None, help="a token that may only read")
     parser.add_argument("--instance-id", default=DEFAULT_INSTANCE_ID, help="24-hex instance ID")
     parser.add_argument("--latency", type=float, default=0.0, metavar="S", help="added seconds")
-    parser.add_argument("--no-seed", action="store_true", help="start with no orgs or members")
+    parser.add_argument("--no-seed", action="store_true", help="leave out the demo orgs")
+    parser.add_argument(
+        "--orgs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N generated orgs, with people in several orgs each (default 0)",
+    )
+    parser.add_argument(
+        "--big-org", type=int, default=0, metavar="N", help="add one org of N members"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        metavar="N",
+        help="allow N calls a second; beyond that answer 429 with Retry-After",
+    )
     return parser
 
 
@@ -43,12 +60,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--instance-id must be 24 hexadecimal characters")
     if args.latency < 0:
         parser.error("--latency must not be negative")
+    if args.orgs < 0 or args.big_org < 0:
+        parser.error("--orgs and --big-org must not be negative")
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
     simulator = Simulator(
         token=args.token,
         instance_id=args.instance_id,
         read_only_token=args.read_only_token,
         seed=not args.no_seed,
         latency_s=args.latency,
+        orgs=args.orgs,
+        big_org=args.big_org,
+        rate=args.rate,
     )
     try:
         asyncio.run(_serve(simulator, args.host, args.port))

@@ -5,8 +5,10 @@ tested) apart from HTTP. Sorting is stable and deterministic: by the requested f
 then by a tie-break that never reverses (email for members, ID for orgs), so a person
 paging through Slack never sees the same member twice. Names sort ignoring case
 first; Losant does not document its collation, and this order is the one a reader
-expects. The ``query`` subset is what a bot resolving org names needs; anything
-beyond it is refused loudly rather than silently ignored.
+expects. The ``query`` subset is what the bot needs (names, IDs, the orgs of a
+member); a key Losant's ``advancedInstanceOrgQuery`` does not have is refused as
+Losant refuses it, and one Losant has but the simulator lacks is refused loudly
+rather than silently ignored.
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ from typing import Any
 
 from bot.sandbox.simulator.glob import glob_matcher
 from bot.sandbox.simulator.records import Member, Org, SimulatorError
+from bot.sandbox.simulator.validation import check_object_id
 
 OrgPredicate = Callable[[Org], bool]
 
 _STRING_OPERATORS = ("$eq", "$ne", "$in", "$nin", "$startsWith", "$endsWith", "$contains")
+# Every key of Losant's advancedInstanceOrgQuery (its schema refuses any other).
+_LOSANT_KEYS = frozenset(
+    (
+        *("$and", "$or", "$nor", "id", "creationDate", "lastUpdated", "name", "mfaMode"),
+        *("isReadOnly", "auditLogEnabled", "disabledAt", "referralId", "tags", "memberId"),
+    )
+)
 
 
 def sort_members(members: Iterable[Member], field: str, descending: bool) -> list[Member]:
@@ -90,9 +100,11 @@ def _compile(query: Any, where: str) -> OrgPredicate:
         elif key in ("name", "id"):
             parts.append(_field_predicate(key, condition, f"{where}.{key}"))
         elif key == "memberId" and isinstance(condition, str):
-            parts.append(_has_member(condition))
-        else:
+            parts.append(_has_member(condition, f"{where}.{key}"))
+        elif key in _LOSANT_KEYS:
             raise _invalid(f"{where}.{key} is not supported by the simulator")
+        else:
+            raise _invalid(f"{where}.{key} is not allowed")
     return _all_of(parts)
 
 
@@ -104,7 +116,9 @@ def _any_of(predicates: list[OrgPredicate]) -> OrgPredicate:
     return lambda org: any(p(org) for p in predicates)
 
 
-def _has_member(user_id: str) -> OrgPredicate:
+def _has_member(user_id: str, where: str) -> OrgPredicate:
+    """The orgs ``user_id`` belongs to; the ID must be well-formed, as every ID in Losant."""
+    check_object_id(where, user_id)
     return lambda org: user_id in org.roles
 
 

@@ -3,11 +3,13 @@
 Plain dataclasses with ``to_json`` methods that produce exactly the fields the
 Losant API returns, so the HTTP layer only adds hypermedia keys. Users are
 instance-wide; an :class:`Org` holds only roles by user ID, and a :class:`Member`
-is a snapshot joining the two, which is what the API (and test code) reads.
+is a snapshot joining the two, which is what the API (and test code) reads. A
+:class:`RecordedRequest` is what the server noted of each request it received.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -117,3 +119,16 @@ class Member:
             "ssoLinked": self.user.sso_linked,
         }
         return {key: value for key, value in body.items() if value is not None}
+
+
+@dataclass(slots=True)
+class RecordedRequest:
+    """One request as received; ``status`` is None until answered (and if dropped)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+    headers: Mapping[str, str]
+    body: bytes
+    status: int | None = None

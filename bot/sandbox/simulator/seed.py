@@ -11,10 +11,12 @@ every run (fixed random seed, fixed dates) and builds in a few milliseconds.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.edges.losant.models import Role
 from bot.sandbox.simulator.records import User, iso
+from bot.sandbox.simulator.scale import add_big_org, seed_many_orgs
 from bot.sandbox.simulator.state import SimulatorState
 
 DEFAULT_TOKEN = "sim-token"  # noqa: S105 (a well-known demo token, not a secret)
@@ -60,6 +62,23 @@ _LAST = (  # noqa: SIM905
     "white harris sanchez clark ramirez lewis robinson walker young allen king wright scott"
 ).split()
 _GLOBEX_ROLES: tuple[Role, ...] = ("view",) * 14 + ("collaborate",) * 3 + ("edit", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Seeding:
+    """What a simulator starts with (and returns to on reset): the demo orgs, if ``demo``;
+    then ``orgs`` generated orgs and one org of ``big_org`` members, if asked for."""
+
+    demo: bool = True
+    orgs: int = 0
+    big_org: int = 0
+
+    def apply(self, state: SimulatorState) -> None:
+        if self.demo:
+            seed_demo_data(state)
+        seed_many_orgs(state, self.orgs)
+        if self.big_org:
+            add_big_org(state, self.big_org)
 
 
 def seed_demo_data(state: SimulatorState) -> None:

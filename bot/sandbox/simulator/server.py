@@ -2,11 +2,12 @@
 
 Tests and demos talk to it over loopback exactly as the bot talks to Losant, so
 the client's headers, connection pooling, timeouts and retries are all exercised.
-One middleware does what Losant's edge would: it records the request, applies
-latency and injected faults, checks the bearer token (a read-only token gets 403 on
-writes), and turns every refusal into Losant's ``{"type", "message"}`` JSON. The
-``/__sim__/`` routes let a separate process (``python -m bot simulator``) be reset
-and given faults; they are not recorded and need no token.
+One middleware does what Losant's edge would: it records the request, applies a
+rate limit, latency and injected faults, checks the bearer token (a read-only
+token gets 403 on writes), and turns every refusal into Losant's
+``{"type", "message"}`` JSON. The ``/__sim__/`` routes let a separate process
+(``python -m bot simulator``) be reset and given faults; they are not recorded and
+need no token.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import asyncio
 import contextlib
 import json
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -27,7 +27,9 @@ from pydantic import ValidationError
 from bot.sandbox.loopback import LOOPBACK, listen
 from bot.sandbox.simulator.api import LosantApi
 from bot.sandbox.simulator.faults import FaultRule, Faults, default_error_body
-from bot.sandbox.simulator.seed import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, seed_demo_data
+from bot.sandbox.simulator.ratelimit import RateLimit
+from bot.sandbox.simulator.records import RecordedRequest
+from bot.sandbox.simulator.seed import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN, Seeding
 from bot.sandbox.simulator.state import SimulatorError, SimulatorState
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -36,21 +38,11 @@ _CONTROL_PREFIX = "/__sim__/"
 _WRITE_SCOPES = "all.Instance, all.User, instanceOrgMembers.* or instanceOrgMember.*"
 
 
-@dataclass(slots=True)
-class RecordedRequest:
-    """One request as received; ``status`` is None until answered (and if dropped)."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    json: Any
-    headers: Mapping[str, str]
-    body: bytes
-    status: int | None = None
-
-
 class Simulator:
-    """A Losant API stand-in on a loopback port, with its state and faults exposed."""
+    """A Losant API stand-in on a loopback port, with its state and faults exposed.
+
+    What it holds at the start is ``seed.Seeding``; ``rate`` caps the calls a second.
+    """
 
     def __init__(
         self,
@@ -60,6 +52,9 @@ class Simulator:
         read_only_token: str | None = None,
         seed: bool = True,
         latency_s: float = 0.0,
+        orgs: int = 0,
+        big_org: int = 0,
+        rate: float | None = None,
     ) -> None:
         self.token = token
         self.read_only_token = read_only_token
@@ -67,13 +62,14 @@ class Simulator:
         self.faults = Faults(latency_s)
         self.requests: list[RecordedRequest] = []
         self.base_url = ""
-        self._seeded = seed
+        self._seeding = Seeding(demo=seed, orgs=orgs, big_org=big_org)
         self._latency_s = latency_s
+        self._rate = rate
+        self.rate_limit = RateLimit(rate) if rate is not None else None
         self._peers: set[tuple[Any, ...]] = set()
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
-        if seed:
-            seed_demo_data(self.state)
+        self._seeding.apply(self.state)
 
     @property
     def instance_id(self) -> str:
@@ -92,10 +88,10 @@ class Simulator:
     def reset(self) -> None:
         """Back to the starting state: seed data, no faults, nothing recorded."""
         self.state.clear()
-        if self._seeded:
-            seed_demo_data(self.state)
+        self._seeding.apply(self.state)
         self.faults.clear()
         self.faults.latency_s = self._latency_s
+        self.rate_limit = RateLimit(self._rate) if self._rate is not None else None
         self.requests.clear()
         self._peers.clear()
 
@@ -143,6 +139,10 @@ class Simulator:
         if request.path.startswith(_CONTROL_PREFIX):
             return await _losant_errors(request, handler)
         record = await self._record(request)
+        wait_s = self.rate_limit.take() if self.rate_limit is not None else None
+        if wait_s is not None:
+            record.status = 429
+            return RateLimit.refusal(wait_s)
         rule = self.faults.take(request.method, request.path)
         late = rule is not None and rule.after_handling
         await self._hold(self.faults.latency_s + (rule.delay_s if rule and not late else 0.0))
