@@ -29,6 +29,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot.edges.losant.models import is_object_id
 from bot.slack_ids import is_channel_id, is_user_or_group_id
+from bot.usecases.durations import DEFAULT_GRANT_LIMITS, GrantLimits
 
 Mode = Literal["serve", "console"]
 
@@ -120,8 +121,12 @@ ChannelIds = Annotated[
 Url = Annotated[str, AfterValidator(_http_url)]
 Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
-DEFAULT_GRANT_LIMITS = "min=5m admin=4h edit=1d collaborate=7d view=30d none=30d"
 ANYONE = "*"
+
+
+def _grant_limits(value: str) -> str:
+    GrantLimits.parse(value)  # raises ValueError naming every problem
+    return value
 
 
 def _requesters(ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -182,7 +187,7 @@ class Settings(BaseSettings):
         Annotated[tuple[str, ...], BeforeValidator(_split), AfterValidator(_requesters)] | None
     ) = None
     members_approval_channel: Annotated[str, AfterValidator(_channel_id)] | None = None
-    members_grant_limits: str = DEFAULT_GRANT_LIMITS
+    members_grant_limits: Annotated[str, AfterValidator(_grant_limits)] = DEFAULT_GRANT_LIMITS
     members_request_ttl_s: Annotated[int, Field(ge=60)] = 28800
     members_sweep_s: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30
     members_fanout: Annotated[int, Field(ge=1, le=50)] = 8
@@ -223,6 +228,10 @@ class Settings(BaseSettings):
             self.database_url,
         )
         return tuple(s.get_secret_value() for s in held if s is not None)
+
+    @property
+    def grant_limits(self) -> GrantLimits:
+        return GrantLimits.parse(self.members_grant_limits)
 
     @property
     def approvers(self) -> tuple[str, ...]:
