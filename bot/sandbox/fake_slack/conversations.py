@@ -124,7 +124,8 @@ class Conversations:
 
     def visible(self, user: str, channel: str) -> list[dict[str, Any]]:
         """What ``user`` sees in ``channel`` (a user ID means the DM with them), oldest first."""
-        where = self.dm_for(channel) if is_user_id(channel) else channel
+        # Reading must not open a DM: a user ID with no DM yet shows nothing.
+        where = self._dms.get(channel, "") if is_user_id(channel) else channel
         return [
             m.shown()
             for m in self._messages
