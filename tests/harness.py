@@ -30,9 +30,11 @@ from bot.serving.app import web_app
 from bot.serving.runtime import Runtime
 from handlers.views import Reply, check_limits
 from tests.fakes.signing import (
+    JSON,
     block_action_body,
     encode_action,
     encode_command,
+    encode_event,
     sign,
     slash_command_body,
 )
@@ -86,14 +88,21 @@ class Harness:
         secret: str | None = None,
     ) -> Sent:
         """Send ``/members <text>`` as ``user`` and return the ack."""
-        response_url = self.slack.response_url()
+        response_url = self.slack.response_url(user=user, channel=channel)
         payload = slash_command_body(
-            text=text, user_id=user, channel_id=channel, response_url=response_url
+            text=text,
+            user_id=user,
+            channel_id=channel,
+            response_url=response_url,
+            trigger_id=self.slack.new_trigger_id(user),
         )
         response = await self.post_signed(
             encode_command(payload), timestamp=timestamp, secret=secret
         )
         sent = Sent(response.status_code, _json_or_text(response), response_url, response.text)
+        if sent.status == 200:
+            # What the ack says is the first thing the person sees.
+            await self.slack.app_answered(payload, sent.ack)
         self.sent.append(sent)
         return sent
 
@@ -108,17 +117,44 @@ class Harness:
     ) -> Sent:
         """Click the button ``action_id`` of ``message`` (a reply payload) as ``user``."""
         button = find_button(message, action_id)
-        response_url = self.slack.response_url()
+        # The message on screen that the payload became: replies to the click replace it.
+        shown = self.slack.find_shown(message, user=user, channel=channel)
+        ts = None if shown is None else shown["ts"]
+        response_url = self.slack.response_url(user=user, channel=channel, message_ts=ts)
         payload = block_action_body(
             action_id=action_id,
             value=button["value"] if value is None else value,
             user_id=user,
             channel_id=channel,
             response_url=response_url,
-            message=dict(message),
+            message=dict(message) if ts is None else {**message, "ts": ts},
+            trigger_id=self.slack.new_trigger_id(user),
         )
         response = await self.post_signed(encode_action(payload))
         return Sent(response.status_code, _json_or_text(response), response_url, response.text)
+
+    async def interact(self, payload: Mapping[str, Any]) -> Sent:
+        """Send any interaction payload (see ``tests.fakes.signing``) and apply its ack.
+
+        The fake Slack acts on the ack as Slack would (a submission's
+        ``response_action``); ``response_url`` is the payload's, if it has one.
+        """
+        response = await self.post_signed(encode_action(payload))
+        sent = Sent(
+            response.status_code,
+            _json_or_text(response),
+            str(payload.get("response_url", "")),
+            response.text,
+        )
+        if sent.status == 200:
+            await self.slack.app_answered(payload, sent.ack)
+        return sent
+
+    async def event(self, payload: Mapping[str, Any]) -> httpx.Response:
+        """Send an Events API ``event_callback`` (e.g. ``app_home_opened_body``), signed."""
+        body = encode_event(payload)
+        headers = sign(body, self.secret, content_type=JSON)
+        return await self.http.post(self.events_url, content=body, headers=headers)
 
     async def replies(
         self, sent: Sent, count: int = 1, wait_s: float = 10.0

@@ -19,7 +19,12 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.sandbox.fake_slack import FakeSlack
-from tests.fakes.signing import block_action_body, slash_command_body
+from tests.fakes.signing import (
+    app_home_opened_body,
+    block_action_body,
+    slash_command_body,
+    view_submission_body,
+)
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"
@@ -124,3 +129,52 @@ async def test_waits_on_socket_mode_fail_without_a_client(slack: FakeSlack) -> N
         await slack.wait_for_socket(timeout=SHORT_S)
     with pytest.raises(AssertionError, match="no Socket Mode client connected"):
         await slack.send_slash_command({"text": ""})
+
+
+async def test_a_submission_over_socket_mode_is_answered_in_the_ack(
+    slack: FakeSlack, socket_client: SocketModeClient
+) -> None:
+    """A view_submission envelope accepts a response payload, and the fake applies it."""
+    requests: list[SocketModeRequest] = []
+
+    async def ack(client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
+        requests.append(request)
+        answer = {"response_action": "errors", "errors": {"why": "Say more"}}
+        await client.send_socket_mode_response(
+            SocketModeResponse(envelope_id=request.envelope_id, payload=answer)
+        )
+
+    socket_client.socket_mode_request_listeners.append(ack)
+    await socket_client.connect()
+    await slack.wait_for_socket()
+    web = AsyncWebClient(token=BOT_TOKEN, base_url=slack.api_url)
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Ask"}, "blocks": []}
+    view = (await web.views_open(trigger_id=slack.new_trigger_id("U1"), view=modal))["view"]
+    submission = view_submission_body(view=view, user_id="U1", trigger_id="1.2.3")
+
+    await slack.send_interactive(submission)
+
+    assert [("interactive", True)] == [(r.type, r.accepts_response_payload) for r in requests]
+    assert {"why": "Say more"} == slack.modal_errors("U1")
+
+
+async def test_an_event_goes_out_as_an_events_api_envelope(
+    slack: FakeSlack, socket_client: SocketModeClient
+) -> None:
+    """send_event delivers an event_callback in an events_api envelope, no payload in the ack."""
+    requests: list[SocketModeRequest] = []
+
+    async def ack(client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
+        requests.append(request)
+        await client.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
+
+    socket_client.socket_mode_request_listeners.append(ack)
+    await socket_client.connect()
+    await slack.wait_for_socket()
+    event = app_home_opened_body(user_id="U1", channel_id=slack.dm_channel("U1"))
+
+    await slack.send_event(event)
+
+    assert [("events_api", False, event)] == [
+        (r.type, r.accepts_response_payload, r.payload) for r in requests
+    ]

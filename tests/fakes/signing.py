@@ -11,123 +11,82 @@ proxy set in the environment can never route a loopback test off the machine.
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+# The builders live with the fake Slack, so the demo console shares them; tests import
+# them from here, next to the signing that goes with them.
+from bot.sandbox.fake_slack.payloads import (
+    API_APP_ID,
+    VERIFICATION_TOKEN,
+    block_action_body,
+    encode_action,
+    encode_command,
+    encode_event,
+    slash_command_body,
+)
+from bot.sandbox.fake_slack.payloads_views import (
+    app_home_opened_body,
+    block_suggestion_body,
+    shortcut_body,
+    view_action_body,
+    view_submission_body,
+    with_state,
+)
+
 FORM = "application/x-www-form-urlencoded"
-API_APP_ID = "A1"
-VERIFICATION_TOKEN = "legacy-verification-token"  # deprecated by Slack, still sent
+JSON = "application/json"
+
+__all__ = [
+    "API_APP_ID",
+    "FORM",
+    "JSON",
+    "VERIFICATION_TOKEN",
+    "app_home_opened_body",
+    "block_action_body",
+    "block_suggestion_body",
+    "encode_action",
+    "encode_command",
+    "encode_event",
+    "post_signed",
+    "shortcut_body",
+    "sign",
+    "slash_command_body",
+    "view_action_body",
+    "view_submission_body",
+    "with_state",
+]
 
 
-def slash_command_body(
-    *,
-    text: str,
-    response_url: str,
-    user_id: str = "U111",
-    channel_id: str = "C111",
-    command: str = "/members",
-    team_id: str = "T1",
-    user_name: str = "bo",
-    trigger_id: str = "1.2.3",
+def sign(
+    body: bytes, secret: str, *, timestamp: int | None = None, content_type: str = FORM
 ) -> dict[str, str]:
-    """Every field of the form Slack posts for a slash command (all values are strings)."""
-    return {
-        "token": VERIFICATION_TOKEN,
-        "team_id": team_id,
-        "team_domain": "test",
-        "channel_id": channel_id,
-        "channel_name": "members",
-        "user_id": user_id,
-        "user_name": user_name,
-        "command": command,
-        "text": text,
-        "api_app_id": API_APP_ID,
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": trigger_id,
-    }
+    """The headers Slack sends with ``body``, signed with ``secret`` at ``timestamp`` (now).
 
-
-def block_action_body(
-    *,
-    action_id: str,
-    value: str,
-    user_id: str,
-    channel_id: str,
-    response_url: str,
-    block_id: str = "b",
-    message: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The ``block_actions`` payload Slack sends when someone clicks a button.
-
-    Without ``message`` it is a click on an ephemeral message, which is how the bot
-    replies (Slack includes no ``message`` then); with one, on that channel message.
+    ``content_type`` is JSON for Events API bodies, a form for everything else.
     """
-    container: dict[str, Any] = {
-        "type": "message",
-        "channel_id": channel_id,
-        "is_ephemeral": message is None,
-        "message_ts": (message or {}).get("ts", "1700000000.000100"),
-    }
-    body: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user_id, "username": "bo", "name": "bo", "team_id": "T1"},
-        "api_app_id": API_APP_ID,
-        "token": VERIFICATION_TOKEN,
-        "container": container,
-        "trigger_id": "1.2.4",
-        "team": {"id": "T1", "domain": "test"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel_id, "name": "members"},
-        "state": {"values": {}},
-        "response_url": response_url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": block_id,
-                "value": value,
-                "text": {"type": "plain_text", "text": action_id, "emoji": True},
-                "action_ts": "1700000001.000200",
-            }
-        ],
-    }
-    if message is not None:
-        body["message"] = message
-    return body
-
-
-def encode_command(payload: dict[str, str]) -> bytes:
-    """A slash command's body: the fields, form-encoded."""
-    return urlencode(payload).encode()
-
-
-def encode_action(payload: dict[str, Any]) -> bytes:
-    """An interaction's body: one form field, ``payload``, holding the JSON."""
-    return urlencode({"payload": json.dumps(payload)}).encode()
-
-
-def sign(body: bytes, secret: str, *, timestamp: int | None = None) -> dict[str, str]:
-    """The headers Slack sends with ``body``, signed with ``secret`` at ``timestamp`` (now)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
     assert signature is not None  # None only when there is no timestamp
     return {
-        "Content-Type": FORM,
+        "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature,
     }
 
 
 async def post_signed(
-    http: httpx.AsyncClient, url: str, body: bytes, secret: str, *, timestamp: int | None = None
+    http: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    secret: str,
+    *,
+    timestamp: int | None = None,
+    content_type: str = FORM,
 ) -> tuple[int, str]:
     """POST ``body`` exactly as signed; the status and text of the answer."""
-    response = await http.post(url, content=body, headers=sign(body, secret, timestamp=timestamp))
+    headers = sign(body, secret, timestamp=timestamp, content_type=content_type)
+    response = await http.post(url, content=body, headers=headers)
     return response.status_code, response.text

@@ -12,7 +12,7 @@ import json
 import secrets
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,11 +26,16 @@ from bot.serving.runtime import Runtime
 
 @dataclass(frozen=True)
 class Exchange:
-    """What one request produced: the ack (if it had a body) and the posts that followed."""
+    """What one request produced: the ack (if it had a body) and the posts that followed.
+
+    ``screen`` is what the person sees in the channel afterwards, as Slack would show
+    it: replies that replaced others are there once, in their place.
+    """
 
     ack: dict[str, Any] | None
     replies: list[dict[str, Any]]
     audit: list[str]
+    screen: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ConsoleSession:
@@ -51,7 +56,7 @@ class ConsoleSession:
         return secrets.token_hex(16)
 
     async def command(self, text: str, timeout_s: float = 60.0) -> Exchange:
-        url = self._slack.response_url()
+        url = self._slack.response_url(user=self.user, channel=self.channel)
         form = {
             "token": "console",
             "team_id": "T0CONSOLE",
@@ -65,21 +70,27 @@ class ConsoleSession:
             "api_app_id": "A0CONSOLE",
             "is_enterprise_install": "false",
             "response_url": url,
-            "trigger_id": "0.0.console",
+            "trigger_id": self._slack.new_trigger_id(self.user),
         }
-        return await self._dispatch(urlencode(form), url, timeout_s)
+        return await self._dispatch(urlencode(form), form, url, timeout_s)
 
     async def press(
         self, button: Button, message: dict[str, Any], timeout_s: float = 60.0
     ) -> Exchange:
-        url = self._slack.response_url()
+        # The message on screen the button is on: a reply to the press replaces it.
+        shown = self._slack.find_shown(message, user=self.user, channel=self.channel)
+        ts = None if shown is None else str(shown["ts"])
+        url = self._slack.response_url(user=self.user, channel=self.channel, message_ts=ts)
+        container: dict[str, Any] = {"type": "message", "is_ephemeral": True}
+        if ts is not None:
+            container.update(message_ts=ts, channel_id=self.channel)
         payload = {
             "type": "block_actions",
             "user": {"id": self.user, "username": "you", "team_id": "T0CONSOLE"},
             "api_app_id": "A0CONSOLE",
             "token": "console",
-            "container": {"type": "message", "is_ephemeral": True},
-            "trigger_id": "0.0.console",
+            "container": container,
+            "trigger_id": self._slack.new_trigger_id(self.user),
             "team": {"id": "T0CONSOLE", "domain": "console"},
             "channel": {"id": self.channel, "name": "console"},
             "message": message,
@@ -95,9 +106,12 @@ class ConsoleSession:
                 }
             ],
         }
-        return await self._dispatch(urlencode({"payload": json.dumps(payload)}), url, timeout_s)
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self._dispatch(body, payload, url, timeout_s)
 
-    async def _dispatch(self, body: str, url: str, timeout_s: float) -> Exchange:
+    async def _dispatch(
+        self, body: str, payload: dict[str, Any], url: str, timeout_s: float
+    ) -> Exchange:
         timestamp = str(int(time.time()))
         headers: dict[str, str | Sequence[str]] = {
             "content-type": "application/x-www-form-urlencoded",
@@ -118,7 +132,15 @@ class ConsoleSession:
                 ack = parsed if isinstance(parsed, dict) else {"text": response.body}
             except ValueError:
                 ack = {"text": response.body}
+        if ack is not None and response.status == 200:
+            # Slack shows a command's ack message; the fake needs telling what it was.
+            await self._slack.app_answered(payload, ack)
         replies = [p.payload for p in self._slack.responses if p.url == url]
         messages = self._slack.messages[self._seen_messages :]
         self._seen_messages = len(self._slack.messages)
-        return Exchange(ack=ack, replies=replies, audit=[str(m.get("text", "")) for m in messages])
+        return Exchange(
+            ack=ack,
+            replies=replies,
+            audit=[str(m.get("text", "")) for m in messages],
+            screen=self._slack.visible(self.user, self.channel),
+        )

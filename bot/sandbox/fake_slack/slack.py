@@ -11,7 +11,9 @@ test's own event loop, that serves
 
 It records everything it receives, lets a test wait for it with a bounded timeout, and
 can be told to fail (``fail_api``, ``fail_responses``) or to hold a method to Slack's
-rate limit (``rate_limit``) for reliability tests.
+rate limit (``rate_limit``) for reliability tests. Beyond the raw record it keeps what
+each person sees (``visible``, ``open_views``, ``home``: see ``ScreenMixin``). Time, for
+trigger IDs and response_urls, is the fake's ``clock``, which a test may own.
 """
 
 # A timeout parameter with a default is the point of these waits: every wait is bounded.
@@ -27,17 +29,23 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.fake_slack.answers import AppAnswer
+from bot.sandbox.fake_slack.arrivals import Arrivals
+from bot.sandbox.fake_slack.conversations import Conversations
 from bot.sandbox.fake_slack.faults import Fault, RateLimit
+from bot.sandbox.fake_slack.slack_envelopes import EnvelopeMixin
 from bot.sandbox.fake_slack.slack_respond import ResponsePost, ResponseReceiver
 from bot.sandbox.fake_slack.slack_socket import FakeSocketMode
 from bot.sandbox.fake_slack.slack_web import ApiCall, FakeWebApi
+from bot.sandbox.fake_slack.triggers import TriggerIds
+from bot.sandbox.fake_slack.views import ViewStore
 from bot.sandbox.loopback import listen
 
 # A handler still running at stop() is a bug in a test, not something to wait a minute on.
 SHUTDOWN_TIMEOUT_S = 2.0
 
 
-class FakeSlack:
+class FakeSlack(EnvelopeMixin):
     """Slack, as far as members-bot can tell. Use ``async with FakeSlack() as slack:``."""
 
     def __init__(
@@ -45,12 +53,26 @@ class FakeSlack:
         *,
         bot_token: str = "xoxb-test",  # noqa: S107 - a fake's token, not a secret
         app_token: str = "xapp-test",  # noqa: S107 - a fake's token, not a secret
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self._stopping = asyncio.Event()
-        self._web = FakeWebApi(bot_token=bot_token, app_token=app_token, stopping=self._stopping)
-        self._receiver = ResponseReceiver(stopping=self._stopping)
+        self._conversations = Conversations()
+        self._views = ViewStore()
+        self._triggers = TriggerIds(clock)
+        self._answers: Arrivals[AppAnswer] = Arrivals("answers from the app")
+        self._web = FakeWebApi(
+            bot_token=bot_token,
+            app_token=app_token,
+            stopping=self._stopping,
+            conversations=self._conversations,
+            views=self._views,
+            triggers=self._triggers,
+        )
+        self._receiver = ResponseReceiver(
+            stopping=self._stopping, conversations=self._conversations, clock=clock
+        )
         self._socket = FakeSocketMode()
         self._runner: web.AppRunner | None = None
         self.root_url = ""
@@ -105,7 +127,7 @@ class FakeSlack:
         self._web.add_group(group_id, members)
 
     def remove_channel(self, channel_id: str) -> None:
-        """Make ``chat.postMessage`` to this channel answer ``channel_not_found``."""
+        """Make posts to this channel answer ``channel_not_found``."""
         self._web.remove_channel(channel_id)
 
     @property
@@ -175,9 +197,15 @@ class FakeSlack:
 
     # -- response_url ------------------------------------------------------------------
 
-    def response_url(self) -> str:
-        """A fresh response_url for one command or interaction."""
-        return self._receiver.new_url()
+    def response_url(
+        self, *, user: str | None = None, channel: str | None = None, message_ts: str | None = None
+    ) -> str:
+        """A fresh response_url for one command by ``user`` in ``channel``.
+
+        With ``message_ts`` it is a click's URL: ``replace_original`` and
+        ``delete_original`` act on that message. Five posts, 30 minutes of ``clock``.
+        """
+        return self._receiver.new_url(user=user, channel=channel, message_ts=message_ts)
 
     @property
     def responses(self) -> list[ResponsePost]:
@@ -202,30 +230,3 @@ class FakeSlack:
         """Make the next ``times`` response_url posts answer ``status``, after ``delay_s``."""
         error = "internal_error" if status >= 400 else None
         self._receiver.fail(Fault(error=error, status=status, delay_s=delay_s), times=times)
-
-    # -- Socket Mode --------------------------------------------------------------------
-
-    @property
-    def socket_messages(self) -> list[dict[str, Any]]:
-        """Every message the app sent over Socket Mode (acks), in arrival order."""
-        return self._socket.received.items
-
-    async def wait_for_socket(self, timeout: float = 5.0) -> None:
-        """Return once the app has connected over Socket Mode and been sent ``hello``."""
-        await self._socket.wait_for_connection(timeout)
-
-    async def send_slash_command(
-        self, payload: dict[str, str], *, timeout: float = 5.0
-    ) -> dict[str, Any]:
-        """Deliver a slash command over Socket Mode; return the ack's payload (``{}`` if none)."""
-        return await self._socket.send_envelope(
-            "slash_commands", payload, accepts_response_payload=True, timeout=timeout
-        )
-
-    async def send_interactive(
-        self, payload: dict[str, Any], *, timeout: float = 5.0
-    ) -> dict[str, Any]:
-        """Deliver a button click over Socket Mode; return the ack's payload (``{}`` if none)."""
-        return await self._socket.send_envelope(
-            "interactive", payload, accepts_response_payload=False, timeout=timeout
-        )

@@ -7,29 +7,30 @@ bot can notice: the bearer token is checked (bot token for everything, app-level
 for ``apps.connections.open``), errors come back as ``{"ok": false, "error": ...}``
 with HTTP 200, and unknown IDs get Slack's own error codes. A method given a rate
 limit answers calls beyond it as Slack does: HTTP 429, ``Retry-After`` in whole
-seconds, and ``{"ok": false, "error": "ratelimited"}``.
+seconds, and ``{"ok": false, "error": "ratelimited"}``; that holds for every method
+served, including the messaging (``web_chat.py``) and view (``web_views.py``) ones.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from bot.sandbox.fake_slack.arrivals import Arrivals
+from bot.sandbox.fake_slack.conversations import BOT_ID, BOT_USER_ID, Conversations
 from bot.sandbox.fake_slack.faults import Fault, FaultPlan, RateLimit
+from bot.sandbox.fake_slack.triggers import TriggerIds
+from bot.sandbox.fake_slack.views import ViewStore
+from bot.sandbox.fake_slack.web_answers import Answer, Method, answering_refusals, missing
+from bot.sandbox.fake_slack.web_chat import ChatMethods
+from bot.sandbox.fake_slack.web_views import ViewMethods
 
-BOT_USER_ID = "UBOT"
-BOT_ID = "B1"
 TEAM_ID = "T1"
 TEAM_NAME = "Test"
 APP_CONNECTIONS_OPEN = "apps.connections.open"
-
-Answer = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,16 @@ class ApiCall:
 class FakeWebApi:
     """Slack's Web API methods, the directory behind them, and a record of every call."""
 
-    def __init__(self, *, bot_token: str, app_token: str, stopping: asyncio.Event) -> None:
+    def __init__(
+        self,
+        *,
+        bot_token: str,
+        app_token: str,
+        stopping: asyncio.Event,
+        conversations: Conversations,
+        views: ViewStore,
+        triggers: TriggerIds,
+    ) -> None:
         self._bot_token = bot_token
         self._app_token = app_token
         # Known only once the server has its port; FakeSlack.start() sets it.
@@ -52,19 +62,20 @@ class FakeWebApi:
         self._stopping = stopping
         self._users: dict[str, Answer] = {}
         self._groups: dict[str, list[str]] = {}
-        self._missing_channels: set[str] = set()
+        self._conversations = conversations
         self._faults = FaultPlan()
         self._limits: dict[str, RateLimit] = {}
-        self._timestamps = itertools.count(1)
         self.calls: Arrivals[ApiCall] = Arrivals("Web API calls")
         self.messages: Arrivals[dict[str, Any]] = Arrivals("chat.postMessage messages")
         self.rate_limited: Arrivals[ApiCall] = Arrivals("rate-limited Web API calls")
-        self._methods: dict[str, Callable[[dict[str, Any]], Answer]] = {
+        self._methods: dict[str, Method] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
+            "users.lookupByEmail": answering_refusals(self._users_lookup_by_email),
             "usergroups.users.list": self._usergroups_users_list,
-            "chat.postMessage": self._chat_post_message,
             APP_CONNECTIONS_OPEN: self._apps_connections_open,
+            **ChatMethods(conversations, knows_user=self._users.__contains__).methods(),
+            **ViewMethods(views, triggers).methods(),
         }
 
     def add_user(self, user_id: str, *, email: str | None, name: str = "") -> None:
@@ -87,8 +98,8 @@ class FakeWebApi:
         self._groups[group_id] = list(members)
 
     def remove_channel(self, channel_id: str) -> None:
-        """Make ``chat.postMessage`` to this channel answer ``channel_not_found``."""
-        self._missing_channels.add(channel_id)
+        """Make posts to this channel answer ``channel_not_found``."""
+        self._conversations.missing_channels.add(channel_id)
 
     def fail(self, method: str, fault: Fault, *, times: int) -> None:
         """Make the next ``times`` calls to ``method`` suffer ``fault``."""
@@ -122,7 +133,9 @@ class FakeWebApi:
         if auth_error is not None:
             return _answer({"ok": False, "error": auth_error})
         limit = self._limits.get(method)
-        wait_s = limit.retry_after(str(args.get("channel", ""))) if limit is not None else None
+        # Slack's per-channel limits key on the channel; the fake keys the rest on the user.
+        key = str(args.get("channel") or args.get("user_id") or "")
+        wait_s = limit.retry_after(key) if limit is not None else None
         if wait_s is not None:
             await self.rate_limited.add(call)
             return _answer(
@@ -163,22 +176,20 @@ class FakeWebApi:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
 
+    def _users_lookup_by_email(self, args: dict[str, Any]) -> Answer:
+        email = str(args.get("email", "")).strip().lower()
+        if not email:
+            raise missing("email")
+        for user in self._users.values():
+            if str(user["profile"].get("email", "")).lower() == email:
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "users_not_found"}
+
     def _usergroups_users_list(self, args: dict[str, Any]) -> Answer:
         members = self._groups.get(str(args.get("usergroup", "")))
         if members is None:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(members)}
-
-    def _chat_post_message(self, args: dict[str, Any]) -> Answer:
-        channel = args.get("channel")
-        if not channel or channel in self._missing_channels:
-            return {"ok": False, "error": "channel_not_found"}
-        if not (args.get("text") or args.get("blocks") or args.get("attachments")):
-            return {"ok": False, "error": "no_text"}
-        ts = f"1700000000.{next(self._timestamps):06d}"
-        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts}
-        message.update({key: args[key] for key in ("text", "blocks") if key in args})
-        return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _apps_connections_open(self, _args: dict[str, Any]) -> Answer:
         socket_url = self.root_url.replace("http://", "ws://", 1) + "socket"
