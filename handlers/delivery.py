@@ -11,10 +11,12 @@ behaving alike:
 * Work that must wait (Losant, a Slack lookup) is acked empty first. If it is not done
   within ``working_after_s``, a short note is posted so nobody stares at nothing; on
   a card it takes the card's place, so a Confirm cannot be pressed again meanwhile.
-  Long work that reports its progress has the note updated in place, at most every
-  ``progress_every_s``, and never past Slack's five posts per response_url.
-* Then the reply (in the note's place), then the audit, in that order, so the person
-  never waits on the audit.
+  On a card, long work that reports its progress has the note updated in place, at
+  most every ``progress_every_s`` and never past Slack's five posts per response_url.
+  A command's note cannot be updated: Slack does not let a slash command's
+  response_url replace what it posted before, so there it is one note, with the
+  progress as it stood, and then the answer below it.
+* Then the reply, then the audit, in that order, so the person never waits on the audit.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ async def deliver(ack: AsyncAck, deps: Deps, caller: Caller, work: Work, *, on_c
         out, notes = work, 0
     else:
         out, notes = await _with_working_notes(deps, caller, work, on_card=on_card)
-    # Once a note has been posted, the answer takes its place.
-    replace = out.replace or notes > 0
+    # Once a note has taken a card's place, the answer takes the note's.
+    replace = out.replace or (on_card and notes > 0)
     await deps.responder.send(caller.response_url, _payload(out.reply, replace, on_card))
     await _record(deps, out)
 
@@ -62,19 +64,16 @@ async def _with_working_notes(
         done, _ = await asyncio.wait({task}, timeout=wait_s)
         if done:
             return task.result(), notes
-        if notes < MAX_NOTES and progress.version != shown:
-            # The first note on a command is a message of its own; every later one, and
-            # any note on a card, takes the place of what was there.
-            replace = on_card or notes > 0
+        if notes < (MAX_NOTES if on_card else 1) and progress.version != shown:
             note = render_working(progress.latest)
-            await deps.responder.send(caller.response_url, _payload(note, replace, on_card))
+            await deps.responder.send(caller.response_url, _payload(note, on_card, on_card))
             notes, shown = notes + 1, progress.version
         wait_s = deps.progress_every_s
 
 
 def _payload(reply: Reply, replace: bool, on_card: bool) -> dict[str, Any]:
     body = reply.to_dict()
-    if on_card or replace:
+    if on_card:
         # Said either way on a click: a reply that does not replace the card is its own message.
         body["replace_original"] = replace
     return body

@@ -6,8 +6,9 @@ headers Losant's official clients send, reads retried within a wall-time budget
 (``bot.edges.losant.retry``), and writes sent exactly once. A failed write says whether it
 may still have reached Losant (``may_have_applied``), so the caller can read back
 instead of guessing. Each call says what its request names (``Named``), so that a 404
-comes back as the instance, the org or the member not found. Big answers never hold the event loop for long: a member list is
-checked in slices and made into models only where it is read (``member_list``).
+comes back as the instance, the org or the member not found. Big answers never hold
+the event loop for long: a member list is checked in slices and made into models only
+where it is read (``member_list``).
 """
 
 from __future__ import annotations
