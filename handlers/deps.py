@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.edges.slack.responder import Responder
+from bot.edges.store import Store
 from bot.serving.inflight import InFlight
 from bot.usecases.access import AccessPolicy
 from bot.usecases.audit import Auditor
@@ -23,6 +24,7 @@ class Deps:
     auditor: Auditor
     responder: Responder
     inflight: InFlight
+    store: Store
     default_org: str | None = None
     working_after_s: float = 1.5
     progress_every_s: float = 2.0

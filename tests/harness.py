@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import socket
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -286,6 +287,8 @@ def bot_environment(sim: Simulator, slack: FakeSlack, **overrides: str) -> dict[
         "LOSANT_TIMEOUT_S": "2",
         "LOSANT_RETRY_BUDGET_S": "3",
         "LOG_FORMAT": "json",
+        # Every bot of a test its own database, never members-bot.db in the repository.
+        "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='members-bot-test-')}/bot.db",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v != ""}
@@ -324,7 +327,7 @@ async def running_bot(
     async with Simulator() as sim, FakeSlack() as slack:
         slack.add_group(GROUP, [GROUP_MEMBER])
         settings = load_settings(bot_environment(sim, slack, **env_overrides), mode="serve")
-        runtime = Runtime(settings, clock=clock)
+        runtime = await Runtime.open(settings, clock=clock)
         runner, base_url = await listen(web_app(runtime.app))
         async with httpx.AsyncClient(timeout=10) as http:
             harness = Harness(sim, slack, runtime, settings, base_url, http)

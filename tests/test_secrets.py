@@ -69,7 +69,7 @@ async def bot_with_secrets(**overrides: str) -> AsyncIterator[Harness]:
         slack.add_group(GROUP, [GROUP_MEMBER])
         slack.add_user("UPAL00001", email="pal@acme.io", name="pal")
         env = bot_environment(sim, slack, **SECRETS, **overrides)
-        runtime = Runtime(load_settings(env, mode="serve"))
+        runtime = await Runtime.open(load_settings(env, mode="serve"))
         runner, base_url = await listen(web_app(runtime.app))
         async with httpx.AsyncClient(timeout=10, trust_env=False) as http:
             harness = Harness(

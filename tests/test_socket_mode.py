@@ -92,7 +92,7 @@ async def socket_bot(**connect: float) -> AsyncIterator[SocketBot]:
         # Nested inside FakeSlack: the handler is closed before the fake stops, or the
         # SDK would see Slack go away and try to reconnect.
         async with (
-            Runtime(settings) as runtime,
+            await Runtime.open(settings) as runtime,
             socket_mode(runtime, slack.app_token, **{"grace_s": WAIT_S, **connect}),
         ):
             await slack.wait_for_socket()

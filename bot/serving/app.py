@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.edges.losant.client import LosantClient
 from bot.edges.slack.directory import SlackDirectory
 from bot.edges.slack.responder import Responder
+from bot.edges.store import Store
 from bot.serving.inflight import InFlight
 from bot.serving.logs import request_id_var
 from bot.usecases.access import AccessPolicy, GroupDirectory
@@ -51,6 +52,7 @@ def create_app(
     inflight: InFlight,
     auditor: Auditor,
     slack_client: AsyncWebClient | None = None,
+    store: Store,
     authorize: Authorize | None = None,
     clock: Callable[[], float] = time.time,
 ) -> AsyncApp:
@@ -90,6 +92,7 @@ def create_app(
         responder=responder,
         inflight=inflight,
         default_org=settings.losant_default_org,
+        store=store,
     )
     register(app, deps)
 

@@ -1,9 +1,10 @@
 """The process-wide resources and their lifetime: one Losant HTTP client, one session
 for replies, one Slack Web API client, one in-flight tracker, one auditor (and its
-audit channel poster), and the app built on them.
+audit channel poster), the database, and the app built on them.
 
-``python -m bot``, the console and the end-to-end tests all enter a ``Runtime``,
-so they run the same wiring; leaving it closes every connection.
+``python -m bot``, the console and the end-to-end tests all open a ``Runtime``
+(``await Runtime.open(settings)``), so they run the same wiring; closing it closes
+every connection.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 
 import httpx
@@ -20,6 +22,8 @@ from bot.config import Settings
 from bot.edges.losant.client import LosantClient
 from bot.edges.slack.audit_channel import AuditChannel
 from bot.edges.slack.responder import Responder
+from bot.edges.store import Store
+from bot.edges.store.engine import database_url
 from bot.serving.app import Authorize, create_app, web_client
 from bot.serving.inflight import InFlight
 from bot.usecases.audit import Auditor
@@ -29,15 +33,37 @@ class Runtime:
     """``async with Runtime(settings) as rt:`` gives ``rt.app``, ``rt.losant``, ``rt.inflight``,
     ``rt.auditor``."""
 
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        authorize: Authorize | None = None,
+        losant_transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Runtime:
+        """Open the database (migrating a SQLite file), then build everything on it."""
+        raw = settings.database_url.get_secret_value() if settings.database_url else None
+        store = await Store.open(database_url(raw, cwd=Path.cwd()))
+        return cls(
+            settings,
+            store,
+            authorize=authorize,
+            losant_transport=losant_transport,
+            clock=clock,
+        )
+
     def __init__(
         self,
         settings: Settings,
+        store: Store,
         *,
         authorize: Authorize | None = None,
         losant_transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
+        self.store = store
         self.inflight = InFlight()
         self.responder = Responder()
         self.losant = LosantClient.create(
@@ -58,6 +84,7 @@ class Runtime:
             inflight=self.inflight,
             auditor=self.auditor,
             slack_client=self.slack,
+            store=store,
             authorize=authorize,
             clock=clock,
         )
@@ -92,3 +119,4 @@ class Runtime:
         await self.auditor.aclose()
         await self.responder.aclose()
         await self.losant.aclose()
+        await self.store.aclose()

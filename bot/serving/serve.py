@@ -51,7 +51,7 @@ def _stop_event() -> asyncio.Event:
 
 async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # noqa: S104 - a dyno must listen on every interface
     stop = _stop_event()
-    async with Runtime(settings) as runtime:
+    async with await Runtime.open(settings) as runtime:
         runner = web.AppRunner(web_app(runtime.app), handle_signals=False, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, settings.port)
@@ -76,7 +76,7 @@ async def serve_socket_mode(settings: Settings) -> None:
     assert settings.slack_app_token is not None
     stop = _stop_event()
     async with (
-        Runtime(settings) as runtime,
+        await Runtime.open(settings) as runtime,
         socket_mode(runtime, settings.slack_app_token.get_secret_value()),
     ):
         freeze_what_start_up_built()

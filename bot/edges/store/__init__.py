@@ -14,13 +14,13 @@ from bot.edges.store.events import EventLog
 from bot.edges.store.grants import GrantBusy, Granted, GrantStore
 from bot.edges.store.migrate import upgrade
 from bot.edges.store.records import Event, EventKind, Grant, GrantState, Request, RequestState
-from bot.edges.store.requests import AlreadyDecided, Decided, Decision, Expired, RequestStore
+from bot.edges.store.requests import AlreadyDecided, Decided, DecideResult, Expired, RequestStore
 from bot.edges.store.store import SchemaBehind, Store
 
 __all__ = [
     "AlreadyDecided",
+    "DecideResult",
     "Decided",
-    "Decision",
     "Event",
     "EventKind",
     "EventLog",

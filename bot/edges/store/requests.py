@@ -43,7 +43,7 @@ class Expired:
     request: Request
 
 
-Decision = Decided | AlreadyDecided | Expired
+DecideResult = Decided | AlreadyDecided | Expired
 
 
 class RequestStore:
@@ -90,7 +90,7 @@ class RequestStore:
 
     async def decide(
         self, request_id: str, approver: str, approve: bool, reason: str | None, now: datetime
-    ) -> Decision | None:
+    ) -> DecideResult | None:
         """Approve or deny, if nobody has yet and it has not expired; None: no such request."""
         state = RequestState.APPROVED if approve else RequestState.DENIED
         statement = (

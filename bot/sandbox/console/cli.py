@@ -15,8 +15,11 @@ import asyncio
 import json
 import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from typing import Any, TextIO
+
+from pydantic import SecretStr
 
 from bot.config import SettingsError, load_settings
 from bot.sandbox.console.render import mrkdwn_to_text, to_text
@@ -129,13 +132,19 @@ async def _run(args: argparse.Namespace) -> int:
                 await sim.stop()
             return 2
         logs.configure("warning", "text", secrets=settings.secret_values())
+        scratch = tempfile.TemporaryDirectory(prefix="members-bot-demo-")
+        if settings.database_url is None:
+            # A demo's grants and requests are its own: a fresh SQLite file, gone at exit.
+            demo_db = SecretStr(f"sqlite:///{scratch.name}/demo.db")
+            settings = settings.model_copy(update={"database_url": demo_db})
         try:
-            async with Runtime(settings) as runtime:
+            async with await Runtime.open(settings) as runtime:
                 session = ConsoleSession(
                     runtime, slack, user=args.user, channel=args.channel, secret=secret
                 )
                 await _loop(session, args, out)
         finally:
+            scratch.cleanup()
             if sim is not None:
                 await sim.stop()
     return 0
