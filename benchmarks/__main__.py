@@ -17,6 +17,7 @@ from benchmarks import (
     ack_latency,
     losant_client,
     memory,
+    parse,
     render,
     reply_latency,
     startup,
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[object, object, Row]]] = {
     "throughput": throughput.measure,
     "client": losant_client.measure,
     "render": render.measure,
+    "parse": parse.measure,
     "startup": startup.measure,
     "memory": memory.measure,
 }

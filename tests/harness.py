@@ -317,12 +317,13 @@ class ManualClock:
 
 @asynccontextmanager
 async def running_bot(
-    *, clock: Callable[[], float] = time.time, **env_overrides: str
+    clock: Callable[[], float] = time.time, /, **env_overrides: str
 ) -> AsyncIterator[Harness]:
     """The bot, the simulator and the fake Slack, all on loopback, for one test.
 
     ``clock`` is the bot's wall clock (confirmation expiry); pass a ``ManualClock``
-    to move time without sleeping.
+    to move time without sleeping. It is positional, so no setting in
+    ``env_overrides`` (``running_bot(**env)``) can be taken for it.
     """
     async with Simulator() as sim, FakeSlack() as slack:
         slack.add_group(GROUP, [GROUP_MEMBER])

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings, parse_id_list
+from bot.config import Mode, Settings, SettingsError, load_settings, parse_id_list
 
 INSTANCE_ID = "5f0c2a1b3c4d5e6f7a8b9c0d"
 BOT_TOKEN = "xoxb-1111-2222-bottokensecret"
@@ -321,7 +321,7 @@ def test_required_settings_depend_on_mode(
 )
 def test_valid_setups_load(environ: dict[str, str]) -> None:
     """Enough settings for the mode load without complaint."""
-    mode = "console" if environ is CONSOLE else "serve"
+    mode: Mode = "console" if environ is CONSOLE else "serve"
     expected = INSTANCE_ID
 
     assert expected == load_settings(environ, mode=mode).losant_instance_id
@@ -377,7 +377,7 @@ def test_repr_and_str_hide_secrets() -> None:
     settings = load_settings({**HTTP_MODE, "SLACK_APP_TOKEN": APP_TOKEN})
 
     shown = repr(settings) + str(settings)
-    expected = ("**********", [])
+    expected: tuple[str, list[str]] = ("**********", [])
 
     assert expected == (
         str(settings.slack_bot_token),

@@ -215,7 +215,7 @@ async def test_refused_clicks_are_audited_with_what_they_were_for(
 ) -> None:
     """Someone else's Confirm, an expired one, an edited one and a stranger's Next: 4 lines."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
+    async with running_bot(clock, MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
         card = await bot.reply(await bot.command("remove org=Acme user=ada@acme.io"))
         await bot.reply(await bot.click(card, "members_confirm", user=READER))
         await bot.reply(await bot.click(card, "members_confirm", value="edited.value"))
