@@ -158,6 +158,7 @@ def test_signed_bytes_that_are_not_json_are_refused() -> None:
 def test_expiry_boundary(now: float, expired: bool) -> None:
     """A value holds up to and including its expiry second, and not a moment after."""
     value = seal(REMOVE, KEY)
+    outcome: tuple[PendingChange | None, bool]
     try:
         outcome = (unseal(value, KEY, now=now), False)
     except ExpiredValue as exc:

@@ -10,7 +10,6 @@ is a snapshot joining the two, which is what the API (and test code) reads. A
 from __future__ import annotations
 
 import time
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
