@@ -256,7 +256,7 @@ AUDIT_KEYS = (
 
 
 def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
-    """The audit log lines captured so far, each as its DESIGN §4 keys."""
+    """The audit log lines captured so far, each as its ARCHITECTURE.md §4 keys."""
     return [
         {key: getattr(record, key, "<missing>") for key in AUDIT_KEYS}
         for record in caplog.records

@@ -39,7 +39,7 @@ def problems(environ: dict[str, str], mode: Any = "serve") -> list[str]:
 
 
 def test_defaults() -> None:
-    """With only the required settings, every other setting has DESIGN §3's default."""
+    """With only the required settings, every other setting has ARCHITECTURE.md §3's default."""
     settings = load_settings(HTTP_MODE)
 
     expected = {
@@ -328,7 +328,7 @@ def test_valid_setups_load(environ: dict[str, str]) -> None:
 
 
 def test_every_problem_is_named_at_once_in_variable_order() -> None:
-    """One error names every problem, one per line, in the order of DESIGN §3's table."""
+    """One error names every problem, one per line, in the order of ARCHITECTURE.md §3's table."""
     environ = {
         "SLACK_BOT_TOKEN": "xoxp-" + BOT_TOKEN,
         "PORT": "web",
@@ -429,7 +429,7 @@ def test_console_signing_key_is_random_but_stable() -> None:
 
 
 def test_unrelated_and_misspelled_variables_are_ignored() -> None:
-    """Only the exact upper-case names of DESIGN §3 are read; nothing else counts."""
+    """Only the exact upper-case names of ARCHITECTURE.md §3 are read; nothing else counts."""
     environ = {**CONSOLE, "PATH": "/bin", "port": "1", "LOG_LEVEL_X": "x", "slack_bot_token": "x"}
 
     settings = load_settings(environ, mode="console")

@@ -164,10 +164,15 @@ async def test_calls_beyond_the_limit_wait_their_turn_no_longer_than_the_pool_ti
     """With every slot held by a call Losant never answers, the next call gives up
     after the pool timeout (0.3 s; the bound here is 10 s) as "no free connection",
     without ever reaching Losant."""
-    simulator.faults.gate(method="GET")
+    simulator.faults.gate(method="DELETE")
     losant, http = one_slot_client(simulator, pool_s=0.3, budget_s=0.5)
     async with losant, http:
-        held = asyncio.ensure_future(losant.get_org(acme_id(simulator)))
+        # A write holds the slot: it is sent once with the client's own 10 s timeout, not
+        # cut to a read's budget, so it cannot give the slot up while the read waits.
+        org = acme_id(simulator)
+        ada = simulator.state.find_member_by_email(org, "ada@acme.io")
+        assert ada is not None
+        held = asyncio.ensure_future(losant.remove_member(org, ada.user_id))
         await simulator.wait_for_requests(1)
         with pytest.raises(LosantUnavailable, match="no free connection"):
             await asyncio.wait_for(losant.get_org(globex_id(simulator)), timeout=10)

@@ -1,4 +1,4 @@
-"""Table-driven tests of the ``/members`` grammar (DESIGN §4): text in, whole Command out."""
+"""Table-driven tests of the grammar (ARCHITECTURE.md §4): text in, whole Command out."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A Confirm click may reach any process of the bot, long after the card was drawn,
 so the button itself carries the change (operation, org, target, role), who asked
 for it, and until when it holds, sealed with an HMAC under a secret all processes
-share (DESIGN §4). Nothing is stored server-side. Anyone can read a value (it is
+share (ARCHITECTURE.md §4). Nothing is stored server-side. Anyone can read a value (it is
 base64, not encrypted: it holds nothing the person who clicks could not see), but an
 edited, truncated or foreign value is refused, and so is an expired one.
 

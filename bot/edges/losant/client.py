@@ -1,7 +1,7 @@
 """The async Losant API client: the only place the bot talks to Losant.
 
 Everything else wants typed answers and one error tree, not HTTP. This module owns
-the transport rules of DESIGN §6: one pooled ``httpx.AsyncClient`` per process, the
+the transport rules of ARCHITECTURE.md §6: one pooled ``httpx.AsyncClient`` per process, the
 headers Losant's official clients send, reads retried within a wall-time budget
 (``bot.edges.losant.retry``), and writes sent exactly once. A failed write says whether it
 may still have reached Losant (``may_have_applied``), so the caller can read back
@@ -161,7 +161,7 @@ class LosantClient:
     ) -> MemberList:
         """Every member of the org (Losant does not page it), filtered and sorted by Losant.
 
-        A ``filter`` without ``filter_field`` filters on email, as DESIGN §4 says.
+        A ``filter`` without ``filter_field`` filters on email, as ARCHITECTURE.md §4 says.
         """
         params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
         if filter is not None:
