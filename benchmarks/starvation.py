@@ -107,7 +107,10 @@ async def measure() -> Row:
         SlackSide() as slack,
     ):
         big_org = await _org_id(session, sim, BIG_ORG)
-        env = harness.app_env(sim, slack.api_url)
+        # Acks are the figure, not replies: a simulator slowed by a busy machine must not
+        # turn a big list into a timeout that stops the run.
+        patient = {"LOSANT_TIMEOUT_S": "60", "LOSANT_RETRY_BUDGET_S": "120"}
+        env = harness.app_env(sim, slack.api_url) | patient
         async with harness.running(session, env, {"bot": harness.BOT}) as apps:
             commander = Commander()
             scene = Scene(slack, commander, apps["bot"].events_url, big_lists(big_org))
