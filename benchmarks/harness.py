@@ -41,10 +41,11 @@ _PROXIES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 @dataclass(frozen=True)
 class Program:
-    """What to run with ``python``, and any settings of its own."""
+    """What to run with ``python``, any settings of its own, and its niceness."""
 
     args: tuple[str, ...]
     env: Mapping[str, str] = field(default_factory=dict)
+    nice: int = 0
 
 
 BOT = Program(("-m", "bot"))
@@ -172,7 +173,7 @@ def spawn(
     log = log_dir / f"{name}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, *program.args],
+            [*_niced(program.nice), sys.executable, *program.args],
             cwd=ROOT,
             env={**env, **program.env, "PORT": str(port)},
             stdin=subprocess.DEVNULL,
@@ -180,6 +181,11 @@ def spawn(
             stderr=sink,
         )
     return App(name, process, port, log)
+
+
+def _niced(nice: int) -> tuple[str, ...]:
+    # nice(1) execs the program, so the process (and its /proc figures) stays the same.
+    return ("nice", "-n", str(nice)) if nice else ()
 
 
 async def wait_ready(
@@ -227,10 +233,15 @@ async def running(
 async def simulator_process(
     session: aiohttp.ClientSession, *options: str
 ) -> AsyncIterator[SimulatorProcess]:
-    """``python -m bot simulator <options>`` on a free port, ready; stopped after."""
+    """``python -m bot simulator <options>`` on a free port, ready; stopped after.
+
+    It runs at the lowest priority: it stands in for Losant, which runs elsewhere, so
+    it takes only the CPU the apps under test and the harness leave.
+    """
     with tempfile.TemporaryDirectory(prefix="members-bench-sim-") as tmp:
         port = free_port()
-        program = Program(("-m", "bot", "simulator", "--port", str(port), *options))
+        args = ("-m", "bot", "simulator", "--port", str(port), *options)
+        program = Program(args, nice=19)
         sim = SimulatorProcess(spawn("simulator", program, clean_env(), Path(tmp), port))
         try:
             await wait_ready(
