@@ -5,7 +5,7 @@ it), so it gets a process and a core of its own, its resident size and CPU time 
 be read from ``/proc``, and nothing of it shares an event loop with the load
 generator. The Losant simulator and Slack's side (``slack_side``) run in the
 benchmark's own process on loopback, unless the simulator's answers are big enough
-to cost the load generator the CPU it times with (``simulator_process``); every app
+to cost the load generator the CPU it times with (``sim_process``); every app
 gets the same environment, naming them. Each app's stderr goes to a log file whose
 tail is shown if it fails to start.
 """
@@ -29,7 +29,6 @@ from typing import Protocol
 import aiohttp
 
 from benchmarks.slack_side import BOT_TOKEN, SIGNING_SECRET, USER
-from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 20.0
@@ -90,19 +89,6 @@ class Losant(Protocol):
     def token(self) -> str: ...
     @property
     def instance_id(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class SimulatorProcess:
-    """The simulator running as ``python -m bot simulator``."""
-
-    app: App
-    token: str = DEFAULT_TOKEN
-    instance_id: str = DEFAULT_INSTANCE_ID
-
-    @property
-    def base_url(self) -> str:
-        return self.app.url
 
 
 def app_env(sim: Losant, slack_api_url: str, org_id: str = "") -> dict[str, str]:
@@ -227,29 +213,3 @@ async def running(
         finally:
             for app in started.values():
                 await app.stop()
-
-
-@asynccontextmanager
-async def simulator_process(
-    session: aiohttp.ClientSession, *options: str
-) -> AsyncIterator[SimulatorProcess]:
-    """``python -m bot simulator <options>`` on a free port, ready; stopped after.
-
-    It runs at the lowest priority: it stands in for Losant, which runs elsewhere, so
-    it takes only the CPU the apps under test and the harness leave.
-    """
-    with tempfile.TemporaryDirectory(prefix="members-bench-sim-") as tmp:
-        port = free_port()
-        args = ("-m", "bot", "simulator", "--port", str(port), *options)
-        program = Program(args, nice=19)
-        sim = SimulatorProcess(spawn("simulator", program, clean_env(), Path(tmp), port))
-        try:
-            await wait_ready(
-                sim.app,
-                session,
-                f"/instances/{sim.instance_id}/orgs?perPage=1",
-                {"Authorization": f"Bearer {sim.token}"},
-            )
-            yield sim
-        finally:
-            await sim.app.stop()

@@ -25,6 +25,7 @@ import aiohttp
 
 from benchmarks import harness
 from benchmarks.report import Row
+from benchmarks.sim_process import simulator_process
 from benchmarks.slack_side import Commander, SlackSide
 from benchmarks.stage import CpuMeter
 from benchmarks.stats import Runs, percentile
@@ -104,7 +105,7 @@ async def measure() -> Row:
     worst, answered, bot_cpu = 0.0, 0, 0.0
     async with (
         harness.client_session() as session,
-        harness.simulator_process(session, "--big-org", str(MEMBERS)) as sim,
+        simulator_process(session, "--big-org", str(MEMBERS)) as sim,
         SlackSide() as slack,
     ):
         big_org = await _org_id(session, sim, BIG_ORG)
