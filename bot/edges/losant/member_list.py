@@ -127,9 +127,8 @@ async def decode_member_list(body: bytes, turn: asyncio.Lock) -> MemberList:
         # A few hundred members at most: models for all of them cost less than slicing.
         whole = _WholeList.model_validate_json(body)
         return MemberList(whole.items, **whole.model_dump(exclude={"items"}))
-    text = body.decode("utf-8")
     async with turn:
-        others, slices = await read_object(text, "items", _check, _pause)
+        others, slices = await read_object(body.decode("utf-8"), "items", _check, _pause)
     if "items" in others:
         raise ValueError("items must be an array")
     fields = MemberListFields.model_validate(others)
