@@ -123,7 +123,8 @@ class Member:
 
 @dataclass(slots=True)
 class RecordedRequest:
-    """One request as received; ``status`` is None until answered (and if dropped)."""
+    """One request as received; ``status`` is None until answered (and if dropped);
+    ``at``: when it arrived (``time.monotonic()``), to see how long a client waited."""
 
     method: str
     path: str
@@ -132,3 +133,4 @@ class RecordedRequest:
     headers: Mapping[str, str]
     body: bytes
     status: int | None = None
+    at: float = 0.0

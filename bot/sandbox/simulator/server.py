@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -61,6 +62,10 @@ class Simulator:
         self.state = SimulatorState(instance_id)
         self.faults = Faults(latency_s)
         self.requests: list[RecordedRequest] = []
+        # Requests received and not yet answered, now and at most since the last reset:
+        # what a client's "at most N calls in flight" promise is checked against.
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.base_url = ""
         self._seeding = Seeding(demo=seed, orgs=orgs, big_org=big_org)
         self._latency_s = latency_s
@@ -94,6 +99,7 @@ class Simulator:
         self.rate_limit = RateLimit(self._rate) if self._rate is not None else None
         self.requests.clear()
         self._peers.clear()
+        self.peak_in_flight = self.in_flight
 
     def web_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
@@ -139,6 +145,16 @@ class Simulator:
         if request.path.startswith(_CONTROL_PREFIX):
             return await _losant_errors(request, handler)
         record = await self._record(request)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._answer(request, handler, record)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, record: RecordedRequest
+    ) -> web.StreamResponse:
         wait_s = self.rate_limit.take() if self.rate_limit is not None else None
         if wait_s is not None:
             record.status = 429
@@ -176,6 +192,7 @@ class Simulator:
             json=parsed,
             headers=CIMultiDictProxy(CIMultiDict(request.headers)),
             body=body,
+            at=time.monotonic(),
         )
         self.requests.append(record)
         if request.transport is not None:
