@@ -60,7 +60,10 @@ class Offboarding:
 
     async def carry_out(self, run: PendingOffboard, progress: Progress) -> Offboarded:
         """Remove the person from each org on the card that still has them."""
-        still_in = {org.id: org for org in await self._losant.orgs_with_member(run.user_id)}
+        still_in = {
+            org.id: org
+            for org in await self._losant.orgs_with_member(run.user_id, fanout=self._limit)
+        }
         who = run.email or run.user_id
         done = 0
 
