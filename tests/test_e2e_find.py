@@ -182,3 +182,16 @@ async def test_find_of_an_unknown_slack_user_says_how_to_name_them() -> None:
         assert "Pick the person from Slack's @ list, or name them by email" in said
         assert "Try again" not in said
         assert [] == bot.sim.requests
+
+
+async def test_a_read_that_keeps_failing_ends_in_losants_error_not_silence() -> None:
+    """One org's role read answers 503 until the retry budget is spent: the person is told
+    Losant is unavailable and to try again (not left without an answer)."""
+    async with running_bot(simulator=Simulator(orgs=20), LOSANT_RETRY_BUDGET_S="0.5") as bot:
+        staging = bot.sim.state.find_org_by_name("Acme Staging")
+        assert staging is not None
+        path = f"/orgs/{staging.id}/members/"
+        bot.sim.faults.add(method="GET", path=path, status=503, times=None)
+        reply = await answer(bot, f"find user={BO}")
+        assert "Losant is unavailable" in text_of(reply)
+        assert "try again" in text_of(reply).lower()

@@ -41,9 +41,13 @@ async def each(
             progress.report(done, len(items), what)
 
     gate = asyncio.Semaphore(max(1, limit))
-    async with asyncio.TaskGroup() as group:
-        for index, item in enumerate(items):
-            group.create_task(one(index, item, gate))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for index, item in enumerate(items):
+                group.create_task(one(index, item, gate))
+    except BaseExceptionGroup as failed:
+        # Callers catch the bot's own errors (a LosantError), not a group wrapping one.
+        raise failed.exceptions[0] from None
     return [results[index] for index in range(len(items))]
 
 
