@@ -32,18 +32,29 @@ async def test_a_light_command_is_acked_and_answered_while_big_lists_are_in_flig
         big_urls = {s.response_url for s in sent}
 
         def big_replies() -> int:
-            return sum(1 for p in bot.slack.responses if p.url in big_urls)
+            """How many of the big lists have had their answer (not a working note)."""
+            answered = {
+                p.url
+                for p in bot.slack.responses
+                if p.url in big_urls and "members" in p.payload.get("text", "")
+            }
+            return len(answered)
 
-        await bot.slack.wait_for_responses(1, url=sent[0].response_url, timeout=60)
+        while big_replies() == 0:
+            await bot.slack.wait_for_responses(len(bot.slack.responses) + 1, timeout=60)
         light = await bot.command("list org=Acme")
         acked_after = big_replies()
-        (reply,) = await bot.replies(light, 1, wait_s=60)
+        replies = await bot.replies(light, 1, wait_s=60)
+        if "Working on it" in replies[-1]["text"]:  # a slow machine: the answer follows
+            replies = await bot.replies(light, 2, wait_s=60)
+        reply = replies[-1]
         answered_after = big_replies()
         await bot.settle(60)
 
         assert 200 == light.status
         assert "Members of Acme" in reply["text"]
-        finals = [p.payload["text"] for p in bot.slack.responses if p.url in big_urls]
-        assert [True] * BIG_LISTS == [f"{MEMBERS:,} members" in text for text in finals]
+        # The last post to each: a slow machine may have posted a "working on it" first.
+        finals = {p.url: p.payload["text"] for p in bot.slack.responses if p.url in big_urls}
+        assert [True] * BIG_LISTS == [f"{MEMBERS:,} members" in t for t in finals.values()]
         assert acked_after < BIG_LISTS, "acked only once every big list was answered"
         assert answered_after < BIG_LISTS, "answered only once every big list was answered"
