@@ -301,3 +301,24 @@ async def test_a_long_offboard_never_posts_more_than_slack_takes() -> None:
         assert 5 == len(posts)
         assert all(p.status == 200 for p in posts)
         assert posts[-1].payload["text"].startswith("Offboarding bo@acme.io: 11 removed")
+
+
+async def test_someone_in_300_orgs_gets_a_card_and_an_outcome_within_slacks_limits() -> None:
+    """A person in 300 orgs: the card lists what its button covers (the rest, if any,
+    is said to need a second offboard), the outcome fits too, and exactly the covered
+    orgs lose them."""
+    async with running_bot(simulator=Simulator(orgs=400)) as bot:
+        everywhere = bot.sim.state.add_user("everywhere@acme.io")
+        for org in list(bot.sim.state.orgs.values())[:300]:
+            org.roles[everywhere.id] = "view"
+        card = await card_for(bot, "offboard user=everywhere@acme.io")
+        covered = int(
+            re.match(r"Confirm: remove everywhere@acme.io from (\d+) orgs\?", card["text"])[1]
+        )
+        rest = 300 - covered
+        assert (f"{rest} more orgs: run offboard again" in text_of(card)) is (rest > 0)
+        reply = await confirmed(bot, card)
+        assert f"Offboarding everywhere@acme.io: {covered} removed." == reply["text"]
+        left = [o for o in bot.sim.state.orgs.values() if everywhere.id in o.roles]
+        assert rest == len(left)
+        assert covered == len(deletes(bot, status=200))

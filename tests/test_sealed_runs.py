@@ -3,14 +3,21 @@ unchanged; anything edited, foreign or expired does not."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from bot.edges.losant.models import Member, Org
+from bot.usecases.offboard import Offboarding
+from bot.usecases.results_runs import Found, Membership
 from bot.usecases.sealed import ExpiredValue, TamperedValue, seal
 from bot.usecases.sealed import PendingChange as Change
 from bot.usecases.sealed_runs import (
+    MAX_ORGS,
     OrgRole,
     PendingBulkAdd,
     PendingOffboard,
+    Sealer,
     fits,
     seal_run,
     unseal_run,
@@ -70,3 +77,28 @@ def test_an_expired_value_says_what_it_was_for() -> None:
     with pytest.raises(ExpiredValue) as caught:
         unseal_run(seal_run(OFFBOARD, KEY), KEY, now=NOW + 601)
     assert OFFBOARD == caught.value.change
+
+
+@pytest.mark.parametrize("orgs", [1, 60, 300])
+def test_an_offboard_card_covers_what_its_button_can_carry(orgs: int) -> None:
+    """With org IDs as random as Losant's, the button covers as many orgs as fit in
+    Slack's 2000 characters (never more than MAX_ORGS), and exactly those."""
+    rng = random.Random(orgs)
+    memberships = tuple(
+        Membership(
+            Org(id=f"{rng.getrandbits(96):024x}", name=f"Org {n}"),
+            Member(user_id=USER, role=rng.choice(["view", "edit", "admin"]), email="bo@acme.io"),
+        )
+        for n in range(orgs)
+    )
+    sealer = Sealer(KEY, 600, lambda: NOW)
+    offboarding = Offboarding(None, None, fanout_limit=8, sealer=sealer)  # type: ignore[arg-type]
+    card = offboarding.confirmation(Found("bo@acme.io", USER, memberships), actor="UWRITER01")
+    assert fits(card.token)
+    assert 1 <= card.covered <= min(orgs, MAX_ORGS)
+    run = unseal_run(card.token, KEY, now=NOW)
+    assert isinstance(run, PendingOffboard)
+    shown = [OrgRole(m.org.id, m.member.role) for m in memberships[: card.covered]]
+    assert shown == list(run.orgs)
+    if orgs <= 60:
+        assert orgs == card.covered

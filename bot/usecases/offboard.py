@@ -24,7 +24,7 @@ from bot.usecases.results_runs import (
     OrgOutcome,
     OrgResult,
 )
-from bot.usecases.sealed_runs import OrgRole, PendingOffboard, Sealer, fits
+from bot.usecases.sealed_runs import MAX_ORGS, OrgRole, PendingOffboard, Sealer, fits
 from bot.usecases.writes import Writes
 
 
@@ -49,7 +49,7 @@ class Offboarding:
         email = next((m.member.email for m in found.memberships if m.member.email), None)
         expires_at = self._sealer.expiry()
         orgs = [OrgRole(m.org.id, m.member.role) for m in found.memberships]
-        covered = len(orgs)
+        covered = min(len(orgs), MAX_ORGS)
         while True:
             run = PendingOffboard(found.user_id, email, tuple(orgs[:covered]), actor, expires_at)
             token = self._sealer.seal(run)

@@ -28,6 +28,7 @@ from bot.usecases.sealed import ExpiredValue, TamperedValue, b64, unb64
 
 PREFIX = "z."
 MAX_VALUE_CHARS = 2000  # Slack's limit on a button value
+MAX_ORGS = 200  # orgs one offboard card may cover; the rest are for a second offboard
 _DOMAIN = b"members-bot/confirm-run/v1."
 _TAMPERED = "This confirmation is not valid (it was changed or cut short); run the command again."
 _EXPIRED = "This confirmation has expired; run the command again."
@@ -94,7 +95,7 @@ class _Offboard(BaseModel):
     op: Literal["offboard"]
     user: ObjectId
     email: Annotated[str, StringConstraints(max_length=320)] | None
-    orgs: Annotated[list[tuple[ObjectId, Role]], Field(min_length=1, max_length=200)]
+    orgs: Annotated[list[tuple[ObjectId, Role]], Field(min_length=1, max_length=MAX_ORGS)]
     by: _Actor
     exp: _Expiry
 
