@@ -124,6 +124,22 @@ async def test_find_keeps_at_most_members_fanout_calls_in_flight() -> None:
         assert 2 == bot.sim.peak_in_flight
 
 
+async def test_a_hit_mid_scan_leaves_no_call_behind() -> None:
+    """Found half-way through the orgs: the calls still in flight at the hit are let
+    finish, so Losant never serves more than MEMBERS_FANOUT of them beside the next
+    step, and no connection is lost to a cancelled call."""
+    sim = Simulator(orgs=200, latency_s=0.05)
+    async with running_bot(simulator=sim, MEMBERS_FANOUT="3") as bot:
+        late = bot.sim.state.add_user("late@acme.io")
+        orgs = sorted(bot.sim.state.orgs.values(), key=lambda o: o.name.casefold())
+        for org in orgs[100:103]:
+            org.roles[late.id] = "view"
+        reply = await answer(bot, "find user=late@acme.io")
+        assert "late@acme.io is a member of 3 orgs." == reply["text"]
+        assert 100 <= len(email_scans(bot.sim, "late@acme.io")) < 110
+        assert (3, 3) == (bot.sim.peak_in_flight, bot.sim.connections_opened)
+
+
 async def test_find_honours_losants_429_and_retry_after() -> None:
     """Under a rate limit the scan meets 429s; each refused call is sent again only after
     the Retry-After Losant named, and the answer is still complete."""

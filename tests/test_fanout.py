@@ -19,6 +19,7 @@ class Calls:
         self.running = 0
         self.peak = 0
         self.started: list[int] = []
+        self.finished: list[int] = []
         self.fail_on = fail_on
         self.hit_on = hit_on
 
@@ -35,6 +36,7 @@ class Calls:
             return item * 10
         finally:
             self.running -= 1
+            self.finished.append(item)
 
 
 async def test_each_answers_in_order_with_at_most_limit_at_once() -> None:
@@ -55,11 +57,25 @@ async def test_each_raises_the_failure_itself_not_a_group() -> None:
 
 
 async def test_first_stops_sending_once_one_answers() -> None:
-    """The first hit is returned; items after it that had not started are never called."""
+    """The first hit is returned; items after it that had not started are never called,
+    and those in flight are let finish (not cancelled), so nothing is left running."""
     calls = Calls(hit_on=2)
     assert (2, 20) == await fanout.first(range(100), calls, limit=4)
     assert max(calls.started) < 2 + 4 + 1
     assert 4 >= calls.peak
+    assert (0, sorted(calls.started)) == (calls.running, sorted(calls.finished))
+
+
+async def test_first_keeps_its_hit_when_a_call_still_in_flight_fails() -> None:
+    """A call that fails after the answer is known changes nothing."""
+
+    async def call(item: int) -> int | None:
+        await asyncio.sleep(0.001 if item == 0 else 0.05)
+        if item == 1:
+            raise LosantUnavailable("Service Unavailable", status=503)
+        return 0 if item == 0 else None
+
+    assert (0, 0) == await fanout.first(range(10), call, limit=2)
 
 
 async def test_first_without_a_hit_calls_every_item_once() -> None:

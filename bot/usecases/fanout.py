@@ -60,36 +60,34 @@ async def first(
     what: str = "done",
 ) -> tuple[T, R] | None:
     """The first item (in the order answers arrive) for which ``call`` gives a result, and
-    that result; calls not yet started are never sent, those in flight are cancelled."""
-    found: asyncio.Future[tuple[T, R] | None] = asyncio.get_running_loop().create_future()
-    queue = iter(enumerate(items))
+    that result. Once one has, no call is started; those already in flight are let finish
+    rather than cancelled: a cancelled call costs its pooled connection (the next call
+    opens another), and Losant would still be serving it beside the next ``limit``."""
+    queue = iter(items)
+    hit: tuple[T, R] | None = None
     done = 0
 
     async def worker() -> None:
-        nonlocal done
-        for _, item in queue:
-            if found.done():
+        nonlocal done, hit
+        for item in queue:
+            if hit is not None:
                 return
-            result = await call(item)
+            try:
+                result = await call(item)
+            except Exception:
+                if hit is not None:
+                    return  # the answer is known: this call's failure changes nothing
+                raise
             done += 1
             if progress is not None:
                 progress.report(done, len(items), what)
-            if result is not None and not found.done():
-                found.set_result((item, result))
-                return
+            if result is not None and hit is None:
+                hit = (item, result)
 
-    workers = [asyncio.ensure_future(worker()) for _ in range(max(1, min(limit, len(items))))]
-    everyone = asyncio.gather(*workers)
-    # Whichever comes first: a hit, every worker finished without one, or a failure.
-    everyone.add_done_callback(lambda _: None if found.done() else found.set_result(None))
     try:
-        result = await found
-        if result is None and everyone.done() and not everyone.cancelled():
-            everyone.result()  # a worker's exception, if any
-        return result
-    finally:
-        for task in workers:
-            task.cancel()
-        await asyncio.wait({everyone})
-        if not everyone.cancelled():
-            everyone.exception()  # retrieved: the workers' cancellation is expected
+        async with asyncio.TaskGroup() as group:
+            for _ in range(max(1, min(limit, len(items)))):
+                group.create_task(worker())
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return hit
