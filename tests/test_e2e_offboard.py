@@ -107,7 +107,7 @@ async def test_confirming_removes_org_by_org_and_says_how_each_ended() -> None:
         reply = await confirmed(bot, await card_for(bot))
         assert "Offboarding bo@acme.io: 6 removed · 1 kept." == reply["text"]
         outcomes = lines(reply)
-        assert "kept: their org's last admin: Losant refuses" == outcomes.pop(LAST_ADMIN_OF)
+        assert "kept: they are its last admin; Losant refuses" == outcomes.pop(LAST_ADMIN_OF)
         assert dict.fromkeys(set(BO_ROLES) - {LAST_ADMIN_OF}, "removed") == outcomes
         assert {LAST_ADMIN_OF: "admin"} == bo_roles(bot)
         assert sorted(org_id(bot, name) for name in BO_ROLES) == sorted(deletes(bot))
@@ -203,6 +203,19 @@ async def test_a_5xx_on_one_orgs_delete_is_that_org_alone(
         assert 5 == list(outcomes.values()).count("removed") - (1 if not still_in else 0)
         assert ("Acme Staging" in bo_roles(bot)) is still_in
         assert 2 == deletes(bot).count(staging)
+
+
+async def test_another_refusal_of_an_admins_removal_is_failed_in_losants_words() -> None:
+    """A 400 that is not about the last admin (bo is one of Acme's two) is no "kept":
+    the line says Losant's own words, and nothing changed there."""
+    async with running_bot(simulator=seeded()) as bot:
+        card = await card_for(bot)
+        refusal = {"type": "Validation", "message": "This organization is read only"}
+        path = f"/orgs/{org_id(bot, 'Acme')}/"
+        bot.sim.faults.add(method="DELETE", path=path, status=400, body=refusal)
+        reply = await confirmed(bot, card)
+        assert "failed, nothing changed: This organization is read only" == lines(reply)["Acme"]
+        assert "admin" == bo_roles(bot)["Acme"]
 
 
 async def test_an_answer_lost_after_the_delete_landed_is_read_back_as_removed() -> None:

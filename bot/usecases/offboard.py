@@ -90,8 +90,9 @@ class Offboarding:
         try:
             removed = await self._writes.remove(org, member)
         except LosantBadRequest as exc:
-            if member.role == "admin":
-                return result("kept", "their org's last admin: Losant refuses", exc.status)
+            # Losant keeps an org's last admin; any other refusal is shown in its own words.
+            if member.role == "admin" and "admin" in exc.message.lower():
+                return result("kept", "they are its last admin; Losant refuses", exc.status)
             return result("failed", exc.message, exc.status)
         except LosantError as exc:
             return result("failed", exc.message, exc.status)
