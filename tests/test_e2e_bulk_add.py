@@ -275,7 +275,7 @@ async def test_a_list_that_cannot_mean_what_was_meant_is_a_usage_error(
 
 
 async def test_an_org_name_with_markup_stays_inert_in_the_card_and_the_reply() -> None:
-    """"R&D <Labs>" is escaped in the fallback text and the blocks of both the card and
+    """ "R&D <Labs>" is escaped in the fallback text and the blocks of both the card and
     the outcome, so no org name can mention or link anyone."""
     async with running_bot() as bot:
         card = await answer(bot, 'add org="R&D <Labs>" role=admin a@x.io,b@x.io')
@@ -284,3 +284,19 @@ async def test_an_org_name_with_markup_stays_inert_in_the_card_and_the_reply() -
             assert "R&amp;D &lt;Labs&gt;" in message["text"]
             assert "<Labs>" not in text_of(message)
         assert "Adding to R&amp;D &lt;Labs&gt; as admin: 2 added." == reply["text"]
+
+
+async def test_a_rate_limited_add_waits_as_losant_asks_and_adds_everyone() -> None:
+    """Twenty people against a limit of 10 calls a second: the POSTs Losant refuses with
+    429 are sent again, each after the Retry-After it named, and everyone is added."""
+    async with running_bot(simulator=Simulator(rate=10)) as bot:
+        emails = [f"r{n}@x.io" for n in range(20)]
+        card = await answer(bot, "add org=Acme " + " ".join(emails))
+        reply = await confirmed(bot, card)
+        assert "Adding to Acme as view: 20 added." == reply["text"]
+        refused = [w for w in posts(bot) if w.status == 429]
+        assert refused, "the rate limit was never reached: the test shows nothing"
+        for no in refused:
+            again = [w for w in posts(bot) if w.json == no.json and w.at > no.at]
+            assert again[0].at - no.at >= 0.95  # Retry-After: 1 (whole seconds)
+        assert sorted(emails) == sorted(w.json["email"] for w in posts(bot, status=200))

@@ -335,3 +335,14 @@ async def test_someone_in_300_orgs_gets_a_card_and_an_outcome_within_slacks_limi
         left = [o for o in bot.sim.state.orgs.values() if everywhere.id in o.roles]
         assert rest == len(left)
         assert covered == len(deletes(bot, status=200))
+
+
+async def test_a_rate_limited_offboard_waits_as_losant_asks() -> None:
+    """Under a limit of 5 calls a second the DELETEs Losant refuses with 429 are sent
+    again after its Retry-After, and the outcome is as without a limit."""
+    async with running_bot(simulator=seeded(rate=5), LOSANT_RETRY_BUDGET_S="20") as bot:
+        card = await card_for(bot)
+        reply = await confirmed(bot, card)
+        assert "Offboarding bo@acme.io: 6 removed · 1 kept." == reply["text"]
+        assert deletes(bot, status=429), "the rate limit was never reached"
+        assert len(BO_ROLES) - 1 == len(deletes(bot, status=200))

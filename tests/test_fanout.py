@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.edges.losant.errors import LosantUnavailable
+from bot.edges.losant.errors import LosantRateLimited, LosantUnavailable
 from bot.usecases import fanout
 from bot.usecases.progress import Progress
 
@@ -89,3 +89,29 @@ async def test_first_raises_a_callers_failure() -> None:
     """A failing call before any hit ends the search with that error."""
     with pytest.raises(LosantUnavailable):
         await fanout.first(range(30), Calls(fail_on=3, hit_on=-1), limit=2)
+
+
+async def test_patiently_sends_a_rate_limited_write_again_after_retry_after() -> None:
+    """A 429 is waited out as Losant asked, then sent again; past the patience it is raised."""
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    answers = iter([LosantRateLimited("busy", retry_after=2.0), LosantRateLimited("busy"), 7])
+
+    async def write() -> int:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert 7 == await fanout.patiently(write, sleep=sleep)
+    assert [2.0, 1.0] == waits
+
+    async def always_busy() -> int:
+        raise LosantRateLimited("busy", retry_after=10.0)
+
+    with pytest.raises(LosantRateLimited):
+        await fanout.patiently(always_busy, patience_s=25, sleep=sleep)
+    assert [2.0, 1.0, 10.0, 10.0] == waits

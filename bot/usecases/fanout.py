@@ -3,8 +3,11 @@
 ``find``, ``offboard`` and a many-people ``add`` each make one call per org or per
 person. Sent one by one they take as long as Losant's latency times their number;
 sent all at once they would open hundreds of connections and earn 429s. These two
-helpers keep ``limit`` in flight (``MEMBERS_FANOUT``) and report progress as they go;
-the Losant client's retries already honour 429 and Retry-After for each call.
+helpers keep ``limit`` in flight (``MEMBERS_FANOUT``) and report progress as they go.
+The Losant client's retries honour 429 and Retry-After for each read. A write is sent
+once, and a single change answered 429 tells the person to try again; but a run of a
+hundred writes meets the rate limit as a matter of course, so ``patiently`` sends a write
+Losant refused with 429 (and so did not apply) again after the Retry-After it named.
 """
 
 from __future__ import annotations
@@ -13,10 +16,36 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from bot.edges.losant.errors import LosantRateLimited
 from bot.usecases.progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# The longest one write of a run waits, in all, for Losant's rate limit to let it through.
+PATIENCE_S = 30.0
+# What a 429 without a Retry-After is taken to ask for.
+_DEFAULT_WAIT_S = 1.0
+
+
+async def patiently(
+    write: Callable[[], Awaitable[R]],
+    *,
+    patience_s: float = PATIENCE_S,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> R:
+    """``write()``, sent again after each 429's Retry-After while the waits fit ``patience_s``;
+    after that the 429 is raised, as any other failure is."""
+    waited = 0.0
+    while True:
+        try:
+            return await write()
+        except LosantRateLimited as exc:
+            wait = exc.retry_after if exc.retry_after is not None else _DEFAULT_WAIT_S
+            if waited + wait > patience_s:
+                raise
+            await sleep(wait)
+            waited += wait
 
 
 async def each(

@@ -88,7 +88,7 @@ class Offboarding:
             return OrgResult(org.id, org.name, member.role, outcome, detail, status)
 
         try:
-            removed = await self._writes.remove(org, member)
+            removed = await fanout.patiently(lambda: self._writes.remove(org, member))
         except LosantBadRequest as exc:
             # Losant keeps an org's last admin; any other refusal is shown in its own words.
             if member.role == "admin" and "admin" in exc.message.lower():
