@@ -211,3 +211,29 @@ async def test_a_read_that_keeps_failing_ends_in_losants_error_not_silence() -> 
         reply = await answer(bot, f"find user={BO}")
         assert "Losant is unavailable" in text_of(reply)
         assert "try again" in text_of(reply).lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param("find", "Say who to find: `user=&lt;…&gt;`", id="nobody"),
+        pytest.param(
+            "find user=@ghost", "type `@` and pick them from Slack's list", id="typed-at-name"
+        ),
+        pytest.param("find bo@acme.io ada@acme.io", "Name one member, not several", id="two"),
+        pytest.param(
+            "offboard org=Acme user=bo@acme.io",
+            "`offboard` removes the person from every org, so it takes no `org=`",
+            id="offboard-with-org",
+        ),
+    ],
+)
+async def test_a_find_or_offboard_that_names_nobody_clearly_is_a_usage_error(
+    text: str, said: str
+) -> None:
+    """Answered in the ack with the fix, and Losant is never asked."""
+    async with running_bot() as bot:
+        sent = await bot.command(text)
+        assert said in text_of(sent.ack)
+        assert [] == limit_problems(sent.ack)
+        assert [] == bot.sim.requests
