@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -33,6 +33,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 from bot.edges.losant.models import ObjectId, Role, is_email, is_object_id
 from bot.slack_ids import USER_ID
+
+if TYPE_CHECKING:  # sealed_runs builds on this module
+    from bot.usecases.sealed_runs import PendingRun
 
 Op = Literal["add", "role", "remove"]
 
@@ -57,7 +60,7 @@ class TamperedValue(InvalidConfirmation):
 class ExpiredValue(InvalidConfirmation):
     """The value is authentic but too old; ``change`` says what it was for (for the audit)."""
 
-    def __init__(self, message: str, change: PendingChange | None) -> None:
+    def __init__(self, message: str, change: PendingChange | PendingRun | None) -> None:
         super().__init__(message)
         self.change = change
 

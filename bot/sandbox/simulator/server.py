@@ -63,6 +63,10 @@ class Simulator:
         self.faults = Faults(latency_s)
         self._arrivals: Arrivals[RecordedRequest] = Arrivals("requests to the simulator")
         self.requests: list[RecordedRequest] = self._arrivals.items
+        # Requests received and not yet answered, now and at most since the last reset:
+        # what a client's "at most N calls in flight" promise is checked against.
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.base_url = ""
         self._seeding = Seeding(demo=seed, orgs=orgs, big_org=big_org)
         self._latency_s = latency_s
@@ -109,6 +113,7 @@ class Simulator:
         self.rate_limit = RateLimit(self._rate) if self._rate is not None else None
         self.requests.clear()
         self._peers.clear()
+        self.peak_in_flight = self.in_flight
 
     def web_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
@@ -154,6 +159,16 @@ class Simulator:
         if request.path.startswith(_CONTROL_PREFIX):
             return await _losant_errors(request, handler)
         record = await self._record(request)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._answer(request, handler, record)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, record: RecordedRequest
+    ) -> web.StreamResponse:
         wait_s = self.rate_limit.take() if self.rate_limit is not None else None
         if wait_s is not None:
             record.status = 429
