@@ -22,6 +22,7 @@ from benchmarks import (
     startup,
     starvation,
     throughput,
+    typeahead,
 )
 from benchmarks.report import Row, summary, table, write_json
 
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[object, object, Row]]] = {
     "render": render.measure,
     "startup": startup.measure,
     "memory": memory.measure,
+    "typeahead": typeahead.measure,
 }
 RESULTS = Path(__file__).with_name("results.json")
 
