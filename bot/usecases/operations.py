@@ -37,6 +37,7 @@ from bot.usecases.errors import BotError, MemberNotFound
 from bot.usecases.find import Finder
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
 from bot.usecases.offboard import Offboarding
+from bot.usecases.operations_views import FormsAndHome
 from bot.usecases.org_choices import OrgChoices
 from bot.usecases.progress import Progress, unwatched
 from bot.usecases.results import (
@@ -49,7 +50,6 @@ from bot.usecases.results import (
     OrgPage,
     Result,
 )
-from bot.usecases.results_runs import Found
 from bot.usecases.sealed import Op, PendingChange, is_sealable_target, seal, unseal
 from bot.usecases.sealed_runs import (
     PendingBulkAdd,
@@ -59,22 +59,12 @@ from bot.usecases.sealed_runs import (
     is_run,
     unseal_run,
 )
-from bot.usecases.sealed_views import (
-    FORM_TTL_S,
-    FormKind,
-    FormMeta,
-    RefKind,
-    SealedRef,
-    seal_form,
-    seal_ref,
-    unseal_form,
-    unseal_ref,
-)
 from bot.usecases.writes import Writes
 
 
-class Operations:
-    """The bot's use cases, one method per kind of request."""
+class Operations(FormsAndHome):
+    """The bot's use cases, one method per kind of request (the forms' and the Home tab's
+    in ``FormsAndHome``)."""
 
     def __init__(
         self,
@@ -206,34 +196,6 @@ class Operations:
         if is_run(value):
             return unseal_run(value, self._key, now=self._clock())
         return unseal(value, self._key, now=self._clock())
-
-    # ---- forms and the Home tab: the typeahead, and their signed values ----------
-
-    async def suggest_orgs(self, text: str) -> list[Org]:
-        """The org typeahead's matches for ``text``, from a list read at most once a minute."""
-        return await self._org_choices.matching(text)
-
-    async def access_of(self, person: MemberRef, *, roles_for: int) -> Found:
-        """Every org ``person`` is in; roles read for the first ``roles_for`` orgs by name."""
-        return await self._finder.find(person, unwatched(), roles_for=roles_for)
-
-    def form_metadata(self, form: FormKind, *, actor: str, channel: str, response_url: str) -> str:
-        """The signed ``private_metadata`` of a form drawn now for ``actor``."""
-        expires_at = int(self._clock()) + FORM_TTL_S
-        return seal_form(FormMeta(form, actor, channel, response_url, expires_at), self._key)
-
-    def form_opened(self, value: str) -> FormMeta:
-        """The form a submission's ``private_metadata`` describes; ``InvalidConfirmation`` (or
-        ``ExpiredValue``) when it is not authentic or too old."""
-        return unseal_form(value, self._key, now=self._clock())
-
-    def ref_value(self, kind: RefKind, ref_id: str, *, ttl_s: int) -> str:
-        """A signed button value naming the ``kind`` record ``ref_id`` (a request, a grant)."""
-        return seal_ref(SealedRef(kind, ref_id, int(self._clock()) + ttl_s), self._key)
-
-    def ref_opened(self, value: str) -> SealedRef:
-        """The record a button value names, if this bot signed it and it is not too old."""
-        return unseal_ref(value, self._key, now=self._clock())
 
     async def confirm(
         self, change: PendingChange | PendingRun, progress: Progress | None = None
