@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -25,9 +24,9 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 
 from bot.config import SettingsError, load_settings
-from bot.sandbox.console.render import mrkdwn_to_text, to_text
+from bot.sandbox.console.printing import say, show, show_home
 from bot.sandbox.console.screens import WORDS, Screens
-from bot.sandbox.console.session import ConsoleSession, Exchange
+from bot.sandbox.console.session import ConsoleSession
 from bot.sandbox.console.typed import as_slack_sends, pick_button
 from bot.sandbox.fake_slack.slack import FakeSlack
 from bot.sandbox.simulator import Simulator
@@ -211,7 +210,7 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
         if command == "press":
             button = pick_button(words[1:], last)
             if isinstance(button, str):
-                _say(line, button, args.json, out)
+                say(line, button, args.json, out)
                 continue
             assert last is not None  # a button was found on it
             if last_is_home:
@@ -221,7 +220,7 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
         elif command in WORDS:
             done = await screens.handle(command, line[len(words[0]) :])
             if isinstance(done, str):
-                _say(line, done, args.json, out)
+                say(line, done, args.json, out)
                 continue
             exchange = done
         else:
@@ -231,68 +230,13 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
             last, last_is_home = exchange.home, True
         else:
             form = screens.shown_form(exchange, always=command in WORDS)
-            shown = _show(line, exchange, args.json, out, form=form)
+            shown = show(line, exchange, args.json, out, form=form)
             last, last_is_home = (shown, False) if shown else (last, last_is_home)
         if command == "home":
-            _show_home(line, exchange, args.json, out)
+            show_home(line, exchange, args.json, out)
         out.flush()
 
 
 def _people(you: str) -> dict[str, tuple[str, str]]:
     """Everyone the stand-in Slack knows, by user ID: (email, name)."""
     return {**DEMO_PEOPLE, you: (YOUR_EMAIL, "you")}
-
-
-def _say(line: str, problem: str, raw: bool, out: TextIO) -> None:
-    """A problem with the line itself, which never reached the bot."""
-    print(json.dumps({"input": line, "error": problem}, indent=2) if raw else problem, file=out)
-    if not raw:
-        print(file=out)
-
-
-def _show(
-    line: str, exchange: Exchange, raw: bool, out: TextIO, *, form: str | None = None
-) -> dict[str, Any] | None:
-    """Print what the bot answered; return the message a later ``press`` acts on."""
-    # An interaction's ack is no message: it holds a form's errors or a typeahead's options.
-    said = (
-        exchange.ack
-        if exchange.ack and ("text" in exchange.ack or "blocks" in exchange.ack)
-        else None
-    )
-    messages = ([said] if said else []) + exchange.replies + exchange.dms
-    if raw:
-        # One JSON document per line typed, so the output is a stream jq can read.
-        document = {
-            "input": line,
-            "ack": exchange.ack,
-            "replies": exchange.replies,
-            "audit": exchange.audit,
-            "dms": exchange.dms,
-            "modal": exchange.modal,
-            "errors": exchange.errors,
-        }
-        print(json.dumps(document, indent=2), file=out)
-    else:
-        shown = [to_text(m) for m in [said, *exchange.replies] if m]
-        shown += [f"[direct message from members-bot]\n{to_text(m)}" for m in exchange.dms]
-        if form:
-            shown.append(form)
-        if shown:
-            print("\n\n".join(shown), file=out)
-        for text in exchange.audit:
-            print(f"  [audit channel] {mrkdwn_to_text(text)}", file=out)
-        if not shown:
-            print("(no reply)", file=out)
-        print(file=out)
-    return messages[-1] if messages else None
-
-
-def _show_home(line: str, exchange: Exchange, raw: bool, out: TextIO) -> None:
-    """Print the Home tab the bot published."""
-    if raw:
-        print(json.dumps({"input": line, "home": exchange.home}, indent=2), file=out)
-        return
-    home = exchange.home
-    print(f"[Home tab]\n{to_text(home)}" if home else "(no Home tab was published)", file=out)
-    print(file=out)
