@@ -8,6 +8,7 @@ store as the request and grant use cases do, and read what Slack would show.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,17 @@ from handlers.views.home import (
 )
 from handlers.views.view_limits import check_view
 from tests.forms_kit import click_home, home_buttons, open_form, open_home, submit
-from tests.harness import READER, STRANGER, WRITER, Harness, org_id, running_bot
+from tests.harness import (
+    GROUP,
+    GROUP_MEMBER,
+    READER,
+    STRANGER,
+    WRITER,
+    Harness,
+    audit_lines,
+    org_id,
+    running_bot,
+)
 
 ADA = "ada@acme.io"  # edit in Acme: the reader's Slack profile email
 BO = "bo@acme.io"  # admin of Acme and others: the writer's (an approver)
@@ -168,6 +179,25 @@ async def test_more_time_opens_the_request_form_for_that_grant() -> None:
             org["initial_option"]["value"],
             role["initial_option"]["value"],
         )
+
+
+async def test_a_home_button_after_losing_permission_is_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A writer through a group who has left it presses Add people: refused, and audited."""
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    async with running_bot(MEMBERS_GROUP_CACHE_S="0") as bot:
+        bot.slack.add_user(GROUP_MEMBER, email="groupie@acme.io", name="groupie")
+        home = await open_home(bot, GROUP_MEMBER)
+        bot.slack.add_group(GROUP, [])
+
+        await click_home(bot, home, HOME_ADD, user=GROUP_MEMBER)
+
+        [modal] = bot.slack.open_views(GROUP_MEMBER)
+        assert "You may not request access" in json.dumps(modal)
+        assert [("request", "refused", GROUP_MEMBER)] == [
+            (line["subcommand"], line["decision"], line["actor"]) for line in audit_lines(caplog)
+        ]
 
 
 async def test_the_home_tab_shows_an_add_made_from_a_form() -> None:
