@@ -122,7 +122,7 @@ async def click_home(
         action_id=action_id,
         user_id=user,
         trigger_id=bot.slack.new_trigger_id(user),
-        value=button["value"],
+        value=button.get("value"),
         block_id=block_id,
     )
     sent = await bot.interact(payload)

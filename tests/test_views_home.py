@@ -92,7 +92,6 @@ def test_a_requester_sees_their_orgs_and_a_request_button() -> None:
                         "style": "primary",
                         "text": {"emoji": True, "text": "Request access", "type": "plain_text"},
                         "type": "button",
-                        "value": "new",
                     }
                 ],
             },

@@ -30,7 +30,7 @@ REQUEST_APPROVE = "request_approve"
 REQUEST_DENY = "request_deny"
 GRANT_REVOKE = "grant_revoke"
 GRANT_EXTEND = "grant_extend"
-NEW = "new"  # the value of a button that opens an empty form
+NEW = "new"  # what a button that opens an empty form stands for (it has no value)
 REASON_CHARS = 300
 
 
@@ -47,11 +47,14 @@ def render_home(data: HomeData) -> dict[str, Any]:
         )
         return _home(blocks)
     blocks += _access(data.access, data.email)
+    # These open an empty form: they carry no value, so there is nothing to sign.
     buttons = []
     if data.may_request:
-        buttons.append(button("Request access", HOME_REQUEST, NEW, style="primary"))
+        buttons.append(
+            ButtonElement(text="Request access", action_id=HOME_REQUEST, style="primary")
+        )
     if data.may_add:
-        buttons.append(button("Add people", HOME_ADD, NEW))
+        buttons.append(ButtonElement(text="Add people", action_id=HOME_ADD))
     if buttons:
         blocks.append(actions(*buttons))
     if data.own_requests.total:
