@@ -24,6 +24,7 @@ from benchmarks import (
     startup,
     starvation,
     throughput,
+    typeahead,
 )
 from benchmarks.report import Row, summary, table, write_json
 
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[object, object, Row]]] = {
     "parse": parse.measure,
     "startup": startup.measure,
     "memory": memory.measure,
+    "typeahead": typeahead.measure,
 }
 RESULTS = Path(__file__).with_name("results.json")
 

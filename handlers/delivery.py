@@ -16,7 +16,14 @@ behaving alike:
   A command's note cannot be updated: Slack does not let a slash command's
   response_url replace what it posted before, so there it is one note, with the
   progress as it stood, and then the answer below it.
-* Then the reply, then the audit, in that order, so the person never waits on the audit.
+* Then the reply, then the audit, in that order, so the person never waits on the audit;
+  last, the Home tabs that show what changed.
+
+Forms and the Home tab take the same path. A form's submission and a typeahead are
+answered in the ack itself (``ack_with``: inline errors, options); a typeahead's work
+is awaited before the ack (``in_ack``), and bounds its own time. A form to open is
+opened after the ack, on the request's trigger ID. A request with no response_url
+(a form opened from a shortcut or the Home tab) is answered in a direct message.
 """
 
 from __future__ import annotations
@@ -31,14 +38,24 @@ from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome, Work
 from handlers.views import Reply, render_working
+from handlers.views.forms import render_form_unavailable
 
 # Slack takes at most five posts to one response_url: the notes leave room for the answer.
 MAX_NOTES = 4
 
 
-async def deliver(ack: AsyncAck, deps: Deps, caller: Caller, work: Work, *, on_card: bool) -> None:
-    """Ack, then answer with ``work``'s outcome; ``on_card``: the request is a button click."""
-    if isinstance(work, Outcome) and not on_card:
+async def deliver(
+    ack: AsyncAck, deps: Deps, caller: Caller, work: Work, *, on_card: bool, in_ack: bool = False
+) -> None:
+    """Ack, then answer with ``work``'s outcome; ``on_card``: the request is a button click;
+    ``in_ack``: Slack takes the answer only in the ack (a typeahead's options)."""
+    if in_ack and not isinstance(work, Outcome):
+        work = await work
+    if isinstance(work, Outcome) and work.ack_with is not None:
+        await ack(**work.ack_with)
+        await _record(deps, work)
+        return
+    if isinstance(work, Outcome) and not on_card and work.reply and not work.modal:
         await ack(**work.reply.to_dict())
         await _record(deps, work)
         return
@@ -47,10 +64,17 @@ async def deliver(ack: AsyncAck, deps: Deps, caller: Caller, work: Work, *, on_c
         out, notes = work, 0
     else:
         out, notes = await _with_working_notes(deps, caller, work, on_card=on_card)
-    # Once a note has taken a card's place, the answer takes the note's.
-    replace = out.replace or (on_card and notes > 0)
-    await deps.responder.send(caller.response_url, _payload(out.reply, replace, on_card))
+    if out.modal is not None:
+        failed = await deps.surfaces.open_modal(out.modal.trigger_id, out.modal.view)
+        if failed is not None:
+            out = Outcome(render_form_unavailable(failed), audit=out.audit)
+    if out.reply is not None:
+        # Once a note has taken a card's place, the answer takes the note's.
+        replace = out.replace or (on_card and notes > 0)
+        await _send(deps, caller, _payload(out.reply, replace, on_card))
     await _record(deps, out)
+    if out.refresh_homes and deps.home is not None:
+        await deps.home.refresh(out.refresh_homes)
 
 
 async def _with_working_notes(
@@ -66,9 +90,17 @@ async def _with_working_notes(
             return task.result(), notes
         if notes < (MAX_NOTES if on_card else 1) and progress.version != shown:
             note = render_working(progress.latest)
-            await deps.responder.send(caller.response_url, _payload(note, on_card, on_card))
+            await _send(deps, caller, _payload(note, on_card, on_card))
             notes, shown = notes + 1, progress.version
         wait_s = deps.progress_every_s
+
+
+async def _send(deps: Deps, caller: Caller, body: dict[str, Any]) -> None:
+    """To the response_url, or, where there is none (a form from the Home tab), as a DM."""
+    if caller.response_url:
+        await deps.responder.send(caller.response_url, body)
+    else:
+        await deps.surfaces.direct_message(caller.user, body)
 
 
 def _payload(reply: Reply, replace: bool, on_card: bool) -> dict[str, Any]:

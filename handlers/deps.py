@@ -7,13 +7,16 @@ patched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.edges.slack.responder import Responder
+from bot.edges.slack.surfaces import Surfaces
 from bot.edges.store import Store
 from bot.serving.inflight import InFlight
 from bot.usecases.access import AccessPolicy
 from bot.usecases.audit import Auditor
+from bot.usecases.durations import GrantLimits
+from bot.usecases.home import HomeTab
 from bot.usecases.operations import Operations
 
 
@@ -25,6 +28,10 @@ class Deps:
     responder: Responder
     inflight: InFlight
     store: Store
+    # Forms, direct messages and the Home tab.
+    surfaces: Surfaces
+    home: HomeTab | None = None
+    grant_limits: GrantLimits = field(default_factory=lambda: GrantLimits.parse(""))
     default_org: str | None = None
     working_after_s: float = 1.5
     progress_every_s: float = 2.0

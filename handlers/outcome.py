@@ -9,7 +9,7 @@ so a change, a failure and a refusal read and audit the same whichever way they 
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,19 +31,34 @@ from handlers.views import Reply, render_bot_error, render_losant_error, render_
 
 
 @dataclass(frozen=True)
+class OpenModal:
+    """A form to open on ``trigger_id`` (of the command, click or shortcut that asked)."""
+
+    trigger_id: str
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What to tell the person, where, and what to record.
 
     ``replace``: the reply takes the place of the message whose button was pressed
     (a confirmed card becomes its outcome; a page becomes the next page). Otherwise
     the reply is a message of its own and the card stays, for whoever may still use it.
+    ``reply`` None: nothing to post (a form opened, a typeahead answered).
     """
 
-    reply: Reply
+    reply: Reply | None
     replace: bool = False
     audit: tuple[AuditEvent, ...] = ()
     # The events are one run (an org or a person each): one channel message for them all.
     as_one_run: bool = False
+    # The whole answer, given in the ack itself: a form's inline errors
+    # (``response_action: errors``) or a typeahead's options.
+    ack_with: Mapping[str, Any] | None = None
+    modal: OpenModal | None = None
+    # People whose Home tab shows what this changed: rebuilt once the rest is done.
+    refresh_homes: tuple[str, ...] = ()
 
 
 # What a listener's work is: an Outcome known at once (answered in the ack when it can
@@ -63,7 +78,7 @@ def for_result(result: Result, caller: Caller, *, replace: bool = False) -> Outc
 
 def refused(
     caller: Caller,
-    reply: Reply,
+    reply: Reply | None,
     *,
     subcommand: str,
     reason: str,
@@ -72,7 +87,8 @@ def refused(
     role: str | None = None,
     replace: bool = False,
 ) -> Outcome:
-    """A refusal: ``reply`` to the person, and a ``refused`` audit event saying why."""
+    """A refusal: ``reply`` to the person (None: said another way, such as on a form),
+    and a ``refused`` audit event saying why."""
     event = AuditEvent(
         actor=caller.user,
         channel=caller.channel,

@@ -187,6 +187,16 @@ async def test_channel_rule(channel: str, subcommand: Subcommand, expected: Verd
     assert expected == await policy.check(user_id=WRITER, channel_id=channel, subcommand=subcommand)
 
 
+async def test_without_a_command_channel_identity_alone_decides() -> None:
+    """A form or the Home tab has no command channel: MEMBERS_CHANNELS does not apply there."""
+    policy = make_policy(FakeGroups(), channels=("C1",))
+
+    assert (Verdict(True, "write"), Verdict(True, "write")) == (
+        await policy.check(user_id=WRITER, channel_id=None, subcommand="add"),
+        policy.check_now(user_id=WRITER, channel_id=None, subcommand="add"),
+    )
+
+
 @pytest.mark.parametrize(
     ("failing", "user", "subcommand", "expected"),
     [

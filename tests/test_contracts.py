@@ -37,6 +37,7 @@ from bot.sandbox.simulator import Simulator, SimulatorError
 from bot.sandbox.simulator.seed import ACME
 from bot.sandbox.simulator.validation import parse_member_patch, parse_member_post
 from bot.serving.app import EVENTS_PATH
+from handlers.forms import REQUEST_SHORTCUT
 from tests.harness import running_bot
 
 REPO = Path(__file__).resolve().parents[1]
@@ -425,11 +426,24 @@ def test_the_manifest_turns_interactivity_on(manifest: dict[str, Any]) -> None:
     assert False is manifest["settings"]["socket_mode_enabled"]
 
 
+def test_the_manifest_declares_what_the_forms_and_home_tab_need(manifest: dict[str, Any]) -> None:
+    """The Home tab, its event, the shortcut and the options URL, all where the bot listens."""
+    features, settings = manifest["features"], manifest["settings"]
+    [shortcut] = features["shortcuts"]
+    events = settings["event_subscriptions"]
+
+    assert True is features["app_home"]["home_tab_enabled"]
+    assert ("global", REQUEST_SHORTCUT) == (shortcut["type"], shortcut["callback_id"])
+    assert ["app_home_opened"] == events["bot_events"]
+    assert events["request_url"].endswith(EVENTS_PATH)
+    assert settings["interactivity"]["message_menu_options_url"].endswith(EVENTS_PATH)
+
+
 def test_the_manifest_asks_for_exactly_the_scopes_the_code_uses(manifest: dict[str, Any]) -> None:
     """The bot scopes are the ones its calls need, and nothing more."""
     expected = {
         "commands",  # the /members command
-        "chat:write",  # chat.postMessage to MEMBERS_AUDIT_CHANNEL
+        "chat:write",  # chat.postMessage to MEMBERS_AUDIT_CHANNEL, and DMs answering forms
         "users:read",  # users.info (Slack requires it alongside users:read.email)
         "users:read.email",  # the email in users.info, for @mentions
         "usergroups:read",  # usergroups.users.list, for S… IDs in the allowlists

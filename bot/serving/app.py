@@ -22,13 +22,16 @@ from bot.config import Settings
 from bot.edges.losant.client import LosantClient
 from bot.edges.slack.directory import SlackDirectory
 from bot.edges.slack.responder import Responder
+from bot.edges.slack.surfaces import Surfaces
 from bot.edges.store import Store
 from bot.serving.inflight import InFlight
 from bot.serving.logs import request_id_var
 from bot.usecases.access import AccessPolicy, GroupDirectory
 from bot.usecases.audit import Auditor
+from bot.usecases.home import HomeTab
 from bot.usecases.operations import Operations
 from handlers.deps import Deps
+from handlers.home import home_publisher
 from handlers.listeners import register
 from handlers.views import render_internal_error
 
@@ -57,6 +60,34 @@ def create_app(
     clock: Callable[[], float] = time.time,
 ) -> AsyncApp:
     """The Bolt app with the ``/members`` listeners registered; nothing global."""
+    app, _ = wire(
+        settings,
+        losant,
+        responder=responder,
+        inflight=inflight,
+        auditor=auditor,
+        slack_client=slack_client,
+        store=store,
+        authorize=authorize,
+        clock=clock,
+    )
+    return app
+
+
+def wire(
+    settings: Settings,
+    losant: LosantClient,
+    *,
+    responder: Responder,
+    inflight: InFlight,
+    auditor: Auditor,
+    slack_client: AsyncWebClient | None = None,
+    store: Store,
+    authorize: Authorize | None = None,
+    clock: Callable[[], float] = time.time,
+) -> tuple[AsyncApp, Deps]:
+    """``create_app``'s app, and what its listeners were given: for work that runs outside
+    a request (rebuilding Home tabs, sweeping grants) to use the same collaborators."""
     client = slack_client or web_client(settings)
     app = AsyncApp(
         client=client,
@@ -72,27 +103,41 @@ def create_app(
         logger=logging.getLogger("slack_bolt"),
     )
     directory = SlackDirectory(client)
+    groups = GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s)
     access = AccessPolicy(
         writers=settings.members_writers,
         readers=settings.members_readers,
         channels=settings.members_channels,
-        groups=GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s),
+        groups=groups,
     )
+    operations = Operations(
+        losant,
+        directory.email_of,
+        signing_key=settings.action_signing_key,
+        confirm_ttl_s=settings.members_confirm_ttl_s,
+        fanout=settings.members_fanout,
+        clock=clock,
+    )
+    surfaces = Surfaces(client)
     deps = Deps(
-        operations=Operations(
-            losant,
-            directory.email_of,
-            signing_key=settings.action_signing_key,
-            confirm_ttl_s=settings.members_confirm_ttl_s,
-            fanout=settings.members_fanout,
-            clock=clock,
-        ),
+        operations=operations,
         access=access,
         auditor=auditor,
         responder=responder,
         inflight=inflight,
         default_org=settings.losant_default_org,
         store=store,
+        surfaces=surfaces,
+        home=HomeTab(
+            operations=operations,
+            store=store,
+            access=access,
+            is_approver=_approvers(settings, groups),
+            email_of=directory.email_of,
+            publish=home_publisher(surfaces),
+            clock=clock,
+        ),
+        grant_limits=settings.grant_limits,
     )
     register(app, deps)
 
@@ -105,7 +150,19 @@ def create_app(
         if isinstance(url, str) and url:
             await responder.send(url, render_internal_error(request_id).to_dict())
 
-    return app
+    return app, deps
+
+
+def _approvers(settings: Settings, groups: GroupDirectory) -> Callable[[str], Awaitable[bool]]:
+    """Whether someone decides access requests (``MEMBERS_APPROVERS``, else the writers)."""
+    # The policy's writers are exactly the approvers: "may write" reads "may approve".
+    policy = AccessPolicy(writers=settings.approvers, readers=(), channels=(), groups=groups)
+
+    async def is_approver(user_id: str) -> bool:
+        verdict = await policy.check(user_id=user_id, channel_id=None, subcommand="add")
+        return verdict.allowed
+
+    return is_approver
 
 
 def web_app(app: AsyncApp) -> web.Application:

@@ -24,14 +24,14 @@ from bot.edges.slack.audit_channel import AuditChannel
 from bot.edges.slack.responder import Responder
 from bot.edges.store import Store
 from bot.edges.store.engine import database_url
-from bot.serving.app import Authorize, create_app, web_client
+from bot.serving.app import Authorize, web_client, wire
 from bot.serving.inflight import InFlight
 from bot.usecases.audit import Auditor
 
 
 class Runtime:
     """``async with Runtime(settings) as rt:`` gives ``rt.app``, ``rt.losant``, ``rt.inflight``,
-    ``rt.auditor``."""
+    ``rt.auditor``, and ``rt.deps`` (what the listeners use, e.g. ``rt.deps.home``)."""
 
     @classmethod
     async def open(
@@ -77,7 +77,8 @@ class Runtime:
         self.slack = web_client(settings)
         channel = settings.members_audit_channel
         self.auditor = Auditor(AuditChannel(self.slack, channel) if channel else None)
-        self.app: AsyncApp = create_app(
+        self.app: AsyncApp
+        self.app, self.deps = wire(
             settings,
             self.losant,
             responder=self.responder,

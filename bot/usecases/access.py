@@ -168,13 +168,21 @@ class AccessPolicy:
         self._channels = tuple(dict.fromkeys(channels))
         self._groups = groups
 
-    async def check(self, *, user_id: str, channel_id: str, subcommand: Subcommand) -> Verdict:
-        """May ``user_id`` run ``subcommand`` in ``channel_id``? Asks Slack as far as needed."""
+    async def check(
+        self, *, user_id: str, channel_id: str | None, subcommand: Subcommand
+    ) -> Verdict:
+        """May ``user_id`` run ``subcommand`` in ``channel_id``? Asks Slack as far as needed.
+
+        ``channel_id`` None: there is no command channel (a form, the Home tab), so the
+        person's identity alone decides.
+        """
         if refusal := self._channel_refusal(channel_id):
             return refusal
         return await self._resolve(user_id, need_for(subcommand))
 
-    def check_now(self, *, user_id: str, channel_id: str, subcommand: Subcommand) -> Verdict | None:
+    def check_now(
+        self, *, user_id: str, channel_id: str | None, subcommand: Subcommand
+    ) -> Verdict | None:
         """``check``'s answer without asking Slack, or ``None`` when Slack must be asked.
 
         Lets a handler answer within the ack whenever no Slack call is needed.
@@ -197,8 +205,8 @@ class AccessPolicy:
         """What help offers: only what the caller may run."""
         return frozenset(subcommands_for(await self.level(user_id)))
 
-    def _channel_refusal(self, channel_id: str) -> Verdict | None:
-        if self._channels and channel_id not in self._channels:
+    def _channel_refusal(self, channel_id: str | None) -> Verdict | None:
+        if channel_id is not None and self._channels and channel_id not in self._channels:
             return Verdict(
                 False,
                 None,

@@ -26,11 +26,19 @@ class Finder:
         self._lookup = lookup
         self._limit = fanout_limit
 
-    async def find(self, ref: MemberRef, progress: Progress) -> Found:
-        """Every org the person ``ref`` names is in, with their role there."""
+    async def find(
+        self, ref: MemberRef, progress: Progress, *, roles_for: int | None = None
+    ) -> Found:
+        """Every org the person ``ref`` names is in, with their role there.
+
+        ``roles_for``: read the role in only that many orgs (the first by name) and count
+        the rest, for a summary of someone in hundreds of orgs at a few calls' cost.
+        """
         ref = await self._lookup.target(ref)  # a Slack user becomes their profile email
         if ref.kind == "user_id":
-            return await self._memberships(ref.value, ref.value, known=None, scanned=None)
+            return await self._memberships(
+                ref.value, ref.value, known=None, scanned=None, roles_for=roles_for
+            )
         orgs = await self._losant.all_orgs(fanout=self._limit)
 
         async def has_them(org: Org) -> Member | None:
@@ -43,13 +51,27 @@ class Finder:
             return Found(person=ref.value, user_id=None, memberships=(), scanned=len(orgs))
         org, member = hit
         return await self._memberships(
-            ref.value, member.user_id, known=Membership(org, member), scanned=len(orgs)
+            ref.value,
+            member.user_id,
+            known=Membership(org, member),
+            scanned=len(orgs),
+            roles_for=roles_for,
         )
 
     async def _memberships(
-        self, person: str, user_id: str, *, known: Membership | None, scanned: int | None
+        self,
+        person: str,
+        user_id: str,
+        *,
+        known: Membership | None,
+        scanned: int | None,
+        roles_for: int | None = None,
     ) -> Found:
         orgs = await self._losant.orgs_with_member(user_id, fanout=self._limit)
+        others = 0
+        if roles_for is not None and len(orgs) > roles_for:
+            orgs = sorted(orgs, key=lambda o: (o.name.casefold(), o.id))
+            orgs, others = orgs[:roles_for], len(orgs) - roles_for
 
         async def role_in(org: Org) -> Membership | None:
             if known is not None and org.id == known.org.id:
@@ -63,4 +85,10 @@ class Finder:
         memberships = tuple(
             sorted((m for m in found if m is not None), key=lambda m: m.org.name.casefold())
         )
-        return Found(person=person, user_id=user_id, memberships=memberships, scanned=scanned)
+        return Found(
+            person=person,
+            user_id=user_id,
+            memberships=memberships,
+            scanned=scanned,
+            others=others,
+        )

@@ -37,6 +37,8 @@ from bot.usecases.errors import BotError, MemberNotFound
 from bot.usecases.find import Finder
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
 from bot.usecases.offboard import Offboarding
+from bot.usecases.operations_views import FormsAndHome
+from bot.usecases.org_choices import OrgChoices
 from bot.usecases.progress import Progress, unwatched
 from bot.usecases.results import (
     AmbiguousOrg,
@@ -60,8 +62,9 @@ from bot.usecases.sealed_runs import (
 from bot.usecases.writes import Writes
 
 
-class Operations:
-    """The bot's use cases, one method per kind of request."""
+class Operations(FormsAndHome):
+    """The bot's use cases, one method per kind of request (the forms' and the Home tab's
+    in ``FormsAndHome``)."""
 
     def __init__(
         self,
@@ -83,6 +86,7 @@ class Operations:
         sealer = Sealer(signing_key, confirm_ttl_s, clock)
         self._offboarding = Offboarding(losant, self._writes, fanout_limit=fanout, sealer=sealer)
         self._bulk = BulkAdding(self._lookup, self._writes, fanout_limit=fanout, sealer=sealer)
+        self._org_choices = OrgChoices(losant.all_orgs)
 
     async def run(
         self, command: Command, *, actor: str, progress: Progress | None = None

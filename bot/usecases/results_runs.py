@@ -20,12 +20,14 @@ class Membership:
 @dataclass(frozen=True)
 class Found:
     """Every org ``person`` is in (sorted by org name). ``scanned``: how many orgs were
-    searched to learn their user ID (None when the person was named by user ID)."""
+    searched to learn their user ID (None when the person was named by user ID).
+    ``others``: orgs they are also in whose roles were not read (a summary's tail)."""
 
     person: str
     user_id: str | None
     memberships: tuple[Membership, ...]
     scanned: int | None = None
+    others: int = 0
 
 
 @dataclass(frozen=True)

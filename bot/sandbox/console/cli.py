@@ -6,13 +6,15 @@ with no settings at all. Without it, the LOSANT_* settings point it at a real
 instance. ``press N`` (or ``press next``) clicks a button of the last reply, and
 ``@bo`` mentions a person as Slack would. ``--json`` prints, for each line, the raw
 payloads (the ack, the response_url posts, the audit messages) as one JSON document.
+Forms and the Home tab work too (``bot.sandbox.console.screens``): ``/members add``
+opens a form shown as text, ``fill``/``suggest``/``submit`` use it, ``home`` shows
+the Home tab.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -22,8 +24,9 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 
 from bot.config import SettingsError, load_settings
-from bot.sandbox.console.render import mrkdwn_to_text, to_text
-from bot.sandbox.console.session import ConsoleSession, Exchange
+from bot.sandbox.console.printing import say, show, show_home
+from bot.sandbox.console.screens import WORDS, Screens
+from bot.sandbox.console.session import ConsoleSession
 from bot.sandbox.console.typed import as_slack_sends, pick_button
 from bot.sandbox.fake_slack.slack import FakeSlack
 from bot.sandbox.simulator import Simulator
@@ -45,7 +48,9 @@ INTRO = """members-bot console — you are {user} in channel {channel} ({access}
 Try:  help · list org=Acme · list org=Globex filter=*smith* · add org=Acme email=you@acme.io
       role org=Acme user=ada@acme.io role=view · remove org=Acme user=@ada · orgs
 Mention people as in Slack: {people}.
-`press <n>` (or `press next`) clicks a button of the last reply; `quit` leaves."""
+`press <n>` (or `press next`) clicks a button of the last reply; `quit` leaves.
+Forms:  add (or form request, shortcut) · suggest Ac · fill org=Acme emails=you@acme.io role=edit
+        · submit          Home tab: home, then press <n>"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -190,7 +195,9 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
             INTRO.format(user=args.user, channel=args.channel, access=args.access, people=known),
             file=out,
         )
+    screens = Screens(session, people)
     last: dict[str, Any] | None = None
+    last_is_home = False
     async for line in _lines(interactive):
         if not line or line.startswith("#"):
             continue
@@ -199,50 +206,37 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
         if not interactive and not args.json:
             print(f"{PROMPT}{line}", file=out)
         words = line.split()
-        if words[0].lower() == "press":
+        command = words[0].lower()
+        if command == "press":
             button = pick_button(words[1:], last)
             if isinstance(button, str):
-                _say(line, button, args.json, out)
+                say(line, button, args.json, out)
                 continue
             assert last is not None  # a button was found on it
-            exchange = await session.press(button, last)
+            if last_is_home:
+                exchange = await screens.press_home(button)
+            else:
+                exchange = await session.press(button, last)
+        elif command in WORDS:
+            done = await screens.handle(command, line[len(words[0]) :])
+            if isinstance(done, str):
+                say(line, done, args.json, out)
+                continue
+            exchange = done
         else:
             text = line.removeprefix("/members").lstrip() if words[0] == "/members" else line
-            exchange = await session.command(as_slack_sends(text, people))
-        last = _show(line, exchange, args.json, out) or last
+            exchange = screens.seen(await session.command(as_slack_sends(text, people)))
+        if command == "home" and exchange.home is not None:
+            last, last_is_home = exchange.home, True
+        else:
+            form = screens.shown_form(exchange, always=command in WORDS)
+            shown = show(line, exchange, args.json, out, form=form)
+            last, last_is_home = (shown, False) if shown else (last, last_is_home)
+        if command == "home":
+            show_home(line, exchange, args.json, out)
         out.flush()
 
 
 def _people(you: str) -> dict[str, tuple[str, str]]:
     """Everyone the stand-in Slack knows, by user ID: (email, name)."""
     return {**DEMO_PEOPLE, you: (YOUR_EMAIL, "you")}
-
-
-def _say(line: str, problem: str, raw: bool, out: TextIO) -> None:
-    """A problem with the line itself, which never reached the bot."""
-    print(json.dumps({"input": line, "error": problem}, indent=2) if raw else problem, file=out)
-    if not raw:
-        print(file=out)
-
-
-def _show(line: str, exchange: Exchange, raw: bool, out: TextIO) -> dict[str, Any] | None:
-    """Print what the bot answered; return the message a later ``press`` acts on."""
-    messages = ([exchange.ack] if exchange.ack else []) + exchange.replies
-    if raw:
-        # One JSON document per line typed, so the output is a stream jq can read.
-        document = {
-            "input": line,
-            "ack": exchange.ack,
-            "replies": exchange.replies,
-            "audit": exchange.audit,
-        }
-        print(json.dumps(document, indent=2), file=out)
-    else:
-        if messages:
-            print("\n\n".join(to_text(message) for message in messages), file=out)
-        for text in exchange.audit:
-            print(f"  [audit channel] {mrkdwn_to_text(text)}", file=out)
-        if not messages:
-            print("(no reply)", file=out)
-        print(file=out)
-    return messages[-1] if messages else None

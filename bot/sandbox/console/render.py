@@ -39,18 +39,26 @@ class Button:
 
 
 def buttons(message: dict[str, Any]) -> list[Button]:
-    """Every button in ``message``, in reading order (the order ``to_text`` numbers them)."""
+    """Every button in ``message`` (or a view), in reading order (as ``to_text`` numbers them)."""
     found: list[Button] = []
     for block in message.get("blocks") or []:
-        if block.get("type") != "actions":
-            continue
-        for element in block.get("elements") or []:
-            if element.get("type") == "button":
-                label = str((element.get("text") or {}).get("text", ""))
-                found.append(
-                    Button(label, str(element.get("action_id")), str(element.get("value", "")))
-                )
+        for element in _block_buttons(block):
+            label = str((element.get("text") or {}).get("text", ""))
+            found.append(
+                Button(label, str(element.get("action_id")), str(element.get("value", "")))
+            )
     return found
+
+
+def _block_buttons(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """A block's buttons: an actions block's, or a section's accessory (as on the Home tab)."""
+    if block.get("type") == "actions":
+        elements = block.get("elements") or []
+    elif block.get("type") == "section" and isinstance(block.get("accessory"), dict):
+        elements = [block["accessory"]]
+    else:
+        elements = []
+    return [e for e in elements if e.get("type") == "button"]
 
 
 def mrkdwn_to_text(text: str) -> str:
@@ -104,6 +112,9 @@ def to_text(message: dict[str, Any], *, width: int = 100) -> str:
                 lines += _wrapped(mrkdwn_to_text(str(text)), width)
             for field in block.get("fields") or []:
                 lines += _wrapped(_field(str(field.get("text", ""))), width, indent="  ")
+            for accessory in _block_buttons(block):
+                number += 1
+                lines.append(f"  [{number}] {(accessory.get('text') or {}).get('text', '')}")
         elif kind == "context":
             for element in block.get("elements") or []:
                 if "text" in element:
