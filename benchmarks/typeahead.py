@@ -92,10 +92,10 @@ async def measure() -> Row:
                     await harness.wait_ready(app, session)
                     # Bolt asks auth.test once, on its first request: not the typeahead's cost.
                     await commander.command(app.events_url, "help", slack.unwatched_url)
-                    cold, found = await _keystroke(session, app.events_url, "wayne")
+                    first_s, found = await _keystroke(session, app.events_url, "wayne")
                     if found == 0:
                         raise RuntimeError("the first keystroke was answered with no orgs")
-                    cold_s.append(cold)
+                    cold_s.append(first_s)
                     warm = [
                         (await _keystroke(session, app.events_url, TYPED[n % len(TYPED)]))[0]
                         for n in range(WARM)
