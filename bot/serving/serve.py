@@ -20,6 +20,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.config import Settings
 from bot.serving.app import EVENTS_PATH, web_app
 from bot.serving.runtime import Runtime
+from bot.usecases.clock import Clock, system_clock
 
 log = logging.getLogger("bot.serve")
 
@@ -49,9 +50,14 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # noqa: S104 - a dyno must listen on every interface
+async def serve_http(
+    settings: Settings,
+    *,
+    host: str = "0.0.0.0",  # noqa: S104 - a dyno must listen on every interface
+    clock: Clock = system_clock,
+) -> None:
     stop = _stop_event()
-    async with await Runtime.open(settings) as runtime:
+    async with await Runtime.open(settings, clock=clock) as runtime:
         runner = web.AppRunner(web_app(runtime.app), handle_signals=False, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, settings.port)
@@ -72,11 +78,11 @@ async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # n
         await runner.cleanup()
 
 
-async def serve_socket_mode(settings: Settings) -> None:
+async def serve_socket_mode(settings: Settings, *, clock: Clock = system_clock) -> None:
     assert settings.slack_app_token is not None
     stop = _stop_event()
     async with (
-        await Runtime.open(settings) as runtime,
+        await Runtime.open(settings, clock=clock) as runtime,
         socket_mode(runtime, settings.slack_app_token.get_secret_value()),
     ):
         freeze_what_start_up_built()
