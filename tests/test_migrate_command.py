@@ -70,9 +70,7 @@ async def test_migrate_on_heroku_without_postgres_refuses_in_one_sentence() -> N
     assert "Traceback" not in finished.stderr
 
 
-async def test_migrate_against_a_database_that_is_not_there_fails_without_the_password() -> (
-    None
-):
+async def test_migrate_against_a_database_that_is_not_there_fails_without_the_password() -> None:
     """A refused connection is one message naming the host, with no password, and exit 1."""
     url = "postgres://bot:hunter2-secret@127.0.0.1:9/members"
 
