@@ -22,7 +22,9 @@ from bot.usecases.commands import (
     AddCommand,
     BulkAddCommand,
     Command,
+    ExtendCommand,
     FindCommand,
+    GrantsCommand,
     HelpCommand,
     ListCommand,
     MemberRef,
@@ -30,11 +32,15 @@ from bot.usecases.commands import (
     OrgRef,
     OrgsCommand,
     RemoveCommand,
+    RequestCommand,
+    RequestsCommand,
+    RevokeCommand,
     RoleCommand,
     ShowCommand,
 )
 from bot.usecases.errors import BotError, MemberNotFound
 from bot.usecases.find import Finder
+from bot.usecases.lifecycle_parts import LifecycleParts
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
 from bot.usecases.offboard import Offboarding
 from bot.usecases.progress import Progress, unwatched
@@ -72,6 +78,7 @@ class Operations:
         confirm_ttl_s: int,
         fanout: int = 8,
         clock: Callable[[], float] = time.time,
+        lifecycle: LifecycleParts,
     ) -> None:
         self._losant = losant
         self._lookup = Lookup(losant, resolve_email, orgs=OrgCache(clock=clock))
@@ -83,12 +90,22 @@ class Operations:
         sealer = Sealer(signing_key, confirm_ttl_s, clock)
         self._offboarding = Offboarding(losant, self._writes, fanout_limit=fanout, sealer=sealer)
         self._bulk = BulkAdding(self._lookup, self._writes, fanout_limit=fanout, sealer=sealer)
+        self.lifecycle = lifecycle.build(
+            self._lookup, self._writes, resolve_email, clock=clock, confirmation=self._confirmation
+        )
 
     async def run(
-        self, command: Command, *, actor: str, progress: Progress | None = None
+        self,
+        command: Command,
+        *,
+        actor: str,
+        progress: Progress | None = None,
+        writer: bool = False,
+        approver: bool = False,
     ) -> Result:
         """Carry out ``command`` for the Slack user ``actor`` (already authorized); long
-        work reports how far it has got to ``progress``."""
+        work reports how far it has got to ``progress``. ``writer`` and ``approver`` say
+        what else the caller may do, for the buttons a list offers them."""
         progress = progress or unwatched()
         match command:
             case HelpCommand():
@@ -98,8 +115,17 @@ class Operations:
             case ListCommand():
                 return await self.members(command)
             case AddCommand(duration_s=int()) | RoleCommand(duration_s=int()):
-                # Nothing here would end it: made as a plain change it would last forever.
-                raise BotError(f"/members {command.subcommand} … for= is not available yet.")
+                return await self.lifecycle.timed(command, actor)
+            case GrantsCommand():
+                return await self.lifecycle.grants(command, can_change=writer)
+            case ExtendCommand():
+                return await self.lifecycle.extend(command, actor)
+            case RevokeCommand():
+                return await self.lifecycle.revoke(command, actor)
+            case RequestCommand():
+                return await self.lifecycle.request(command, actor)
+            case RequestsCommand():
+                return await self.lifecycle.requests(actor, can_decide=approver)
             case AddCommand() | ShowCommand() | RoleCommand() | RemoveCommand():
                 return await self._in_org(command, actor)
             case FindCommand():
@@ -205,6 +231,8 @@ class Operations:
                 org = await self._lookup.org_by_id(change.org_id)
                 targets = tuple(MemberRef.from_text(t) for t in change.targets)
                 return await self._bulk.add(org, targets, change.role, progress)
+        if change.duration_s is not None:
+            return await self.lifecycle.confirmed(change)
         org = await self._lookup.org_by_id(change.org_id)
         if change.op == "add":
             role = change.role or "view"
@@ -242,6 +270,7 @@ class Operations:
         role: Role | None,
         *,
         actor: str,
+        duration_s: int | None = None,
     ) -> ConfirmationNeeded:
         expires_at = int(self._clock()) + self._ttl
         change = PendingChange(
@@ -251,6 +280,7 @@ class Operations:
             role=role,
             actor=actor,
             expires_at=expires_at,
+            duration_s=duration_s,
         )
         return ConfirmationNeeded(
             org=org,
@@ -261,6 +291,7 @@ class Operations:
             previous_role=member.role if member else None,
             token=seal(change, self._key),
             expires_at=expires_at,
+            duration_s=duration_s,
         )
 
 
