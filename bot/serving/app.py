@@ -1,9 +1,10 @@
 """Building the Bolt app from settings and collaborators, and the web server around it.
 
-``create_app`` takes everything with I/O from outside (the Losant client, the
-response sender, the in-flight tracker, the auditor), so the entry point, the console
-and the tests all build the same real app. ``web_app`` adds ``GET /healthz`` next to
-Bolt's signed ``POST /slack/events``.
+``build_deps`` takes everything with I/O from outside (the Losant client, the response
+sender, the in-flight tracker, the auditor, the database) and wires what the listeners
+and the sweep share; ``create_app`` registers the listeners on a Bolt app. The entry
+point, the console and the tests all build the same real app. ``web_app`` adds
+``GET /healthz`` next to Bolt's signed ``POST /slack/events``.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.edges.losant.client import LosantClient
 from bot.edges.slack.directory import SlackDirectory
+from bot.edges.slack.notifier import SlackNotifier
 from bot.edges.slack.responder import Responder
 from bot.edges.store import Store
 from bot.serving.inflight import InFlight
 from bot.serving.logs import request_id_var
 from bot.usecases.access import AccessPolicy, GroupDirectory
 from bot.usecases.audit import Auditor
+from bot.usecases.lifecycle_parts import LifecycleParts
 from bot.usecases.operations import Operations
 from handlers.deps import Deps
 from handlers.listeners import register
+from handlers.notices import SlackNotices
 from handlers.views import render_internal_error
 
 log = logging.getLogger("bot.app")
@@ -44,22 +48,66 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(token=bot_token, base_url=settings.slack_api_url)
 
 
-def create_app(
+def build_deps(
     settings: Settings,
     losant: LosantClient,
     *,
     responder: Responder,
     inflight: InFlight,
     auditor: Auditor,
-    slack_client: AsyncWebClient | None = None,
+    slack_client: AsyncWebClient,
     store: Store,
-    authorize: Authorize | None = None,
+    owner: str,
     clock: Callable[[], float] = time.time,
+) -> Deps:
+    """Everything the listeners (and the sweep) use, built once from the settings."""
+    directory = SlackDirectory(slack_client)
+    access = AccessPolicy(
+        writers=settings.members_writers,
+        readers=settings.members_readers,
+        channels=settings.members_channels,
+        groups=GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s),
+        approvers=settings.approvers,
+        requesters=settings.requesters,
+    )
+    notices = SlackNotices(SlackNotifier(slack_client), settings.approval_channel)
+    lifecycle = LifecycleParts(
+        store=store,
+        notices=notices,
+        limits=settings.grant_limits,
+        approval_channel=settings.approval_channel,
+        request_ttl_s=settings.members_request_ttl_s,
+        owner=owner,
+    )
+    return Deps(
+        operations=Operations(
+            losant,
+            directory.email_of,
+            signing_key=settings.action_signing_key,
+            confirm_ttl_s=settings.members_confirm_ttl_s,
+            fanout=settings.members_fanout,
+            clock=clock,
+            lifecycle=lifecycle,
+        ),
+        access=access,
+        auditor=auditor,
+        responder=responder,
+        inflight=inflight,
+        default_org=settings.losant_default_org,
+        store=store,
+    )
+
+
+def create_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    slack_client: AsyncWebClient,
+    authorize: Authorize | None = None,
 ) -> AsyncApp:
     """The Bolt app with the ``/members`` listeners registered; nothing global."""
-    client = slack_client or web_client(settings)
     app = AsyncApp(
-        client=client,
+        client=slack_client,
         signing_secret=(
             settings.slack_signing_secret.get_secret_value()
             if settings.slack_signing_secret
@@ -71,30 +119,8 @@ def create_app(
         process_before_response=False,
         logger=logging.getLogger("slack_bolt"),
     )
-    directory = SlackDirectory(client)
-    access = AccessPolicy(
-        writers=settings.members_writers,
-        readers=settings.members_readers,
-        channels=settings.members_channels,
-        groups=GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s),
-    )
-    deps = Deps(
-        operations=Operations(
-            losant,
-            directory.email_of,
-            signing_key=settings.action_signing_key,
-            confirm_ttl_s=settings.members_confirm_ttl_s,
-            fanout=settings.members_fanout,
-            clock=clock,
-        ),
-        access=access,
-        auditor=auditor,
-        responder=responder,
-        inflight=inflight,
-        default_org=settings.losant_default_org,
-        store=store,
-    )
     register(app, deps)
+    responder = deps.responder
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -71,8 +71,11 @@ async def serve_http(
         )
         await stop.wait()
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
+        deadline = asyncio.get_running_loop().time() + GRACE_S
+        # Claim no more grants to revert before anything else: another process reverts them.
+        await runtime.stop_sweeping(GRACE_S / 2)
         await site.stop()
-        finished = await runtime.drain(GRACE_S)
+        finished = await runtime.drain(deadline - asyncio.get_running_loop().time())
         if not finished:
             log.warning("grace period over with %d request(s) unfinished", runtime.inflight.count)
         await runner.cleanup()
@@ -113,6 +116,9 @@ async def socket_mode(
         yield handler
     finally:
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
+        deadline = asyncio.get_running_loop().time() + grace_s
+        await runtime.stop_sweeping(grace_s / 2)
+        grace_s = deadline - asyncio.get_running_loop().time()
         # Without this the SDK's session monitor sees the closed socket during the
         # drain and opens a new one, taking new envelopes while the process is stopping.
         client.auto_reconnect_enabled = client.default_auto_reconnect_enabled = False
