@@ -12,7 +12,9 @@ from bot.usecases.access import Verdict, need_for, subcommands_for
 from bot.usecases.commands import (
     WRITE_SUBCOMMANDS,
     Command,
+    GrantsCommand,
     HelpCommand,
+    RequestsCommand,
     org_of,
     role_of,
     target_of,
@@ -48,8 +50,16 @@ async def _run(command: Command, verdict: Verdict | None, caller: Caller, deps: 
         )
         if not verdict.allowed or isinstance(command, HelpCommand):
             return _without_losant(command, verdict, caller, deps)
+    writer = approver = False
+    if isinstance(command, GrantsCommand):
+        # Writers get End now / Extend buttons on the list.
+        writer = await deps.access.level(caller.user) == "write"
+    elif isinstance(command, RequestsCommand):
+        approver = (await deps.access.may_approve(caller.user)).allowed
     try:
-        result = await deps.operations.run(command, actor=caller.user, progress=caller.progress)
+        result = await deps.operations.run(
+            command, actor=caller.user, progress=caller.progress, writer=writer, approver=approver
+        )
     except (LosantError, BotError) as exc:
         return outcome.for_error(
             exc,
