@@ -7,12 +7,14 @@ received is counted from the simulator's record, so "reverted once" means one wr
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from bot.edges.store import GrantState
 from bot.sandbox.simulator import RecordedRequest
+from bot.usecases.clock import utc
 from tests.harness import (
     READER,
     WRITER,
@@ -103,7 +105,7 @@ async def test_a_role_changed_meanwhile_is_left_alone_and_marked_drifted() -> No
 
         assert (1, []) == (report.drifted, member_writes(bot, before))
         assert "view" == role_of(bot, "linus@acme.io")
-        [grant] = await bot.runtime.store.grants.drifted_since(clock_utc(clock) - _day())
+        [grant] = await bot.runtime.store.grants.drifted_since(utc(clock()) - timedelta(days=1))
         assert GrantState.DRIFTED == grant.state
         assert any("someone had changed their role" in t for t in audit_texts(bot))
         assert "drifted" in text_of(listed)
@@ -275,18 +277,6 @@ async def test_the_extend_button_repeats_the_grants_length_from_now() -> None:
 
         [grant] = await bot.runtime.store.grants.list_live()
         assert 3 * HOUR == (grant.ends_at - grant.created_at).total_seconds()
-
-
-def clock_utc(clock: ManualClock) -> Any:
-    from bot.usecases.clock import utc
-
-    return utc(clock())
-
-
-def _day() -> Any:
-    from datetime import timedelta
-
-    return timedelta(days=1)
 
 
 async def test_a_revert_losant_fails_three_times_is_flagged_once_then_retried_to_success() -> None:
