@@ -86,6 +86,10 @@ class Sweeper:
         self._stopping.set()
         if self._task is None:
             return
+        if not self._lock.locked():
+            # Between sweeps: the loop sees the stop at once and ends.
+            await self._task
+            return
         done, _ = await asyncio.wait({self._task}, timeout=grace_s)
         if not done:
             log.warning("stopping with a sweep still under way; its leases will run out")

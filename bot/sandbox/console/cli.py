@@ -3,9 +3,12 @@
 With ``--simulator`` (what ``make demo`` runs) everything is local: the Losant
 simulator with its demo orgs and a stand-in Slack, so it works on a fresh machine
 with no settings at all. Without it, the LOSANT_* settings point it at a real
-instance. ``press N`` (or ``press next``) clicks a button of the last reply, and
-``@bo`` mentions a person as Slack would. ``--json`` prints, for each line, the raw
-payloads (the ack, the response_url posts, the audit messages) as one JSON document.
+instance. ``press N`` (or ``press next``) clicks a button of the last reply (or of the
+last card or DM shown), ``@bo`` mentions a person as Slack would, ``as ada`` types as
+someone else from then on (``as me`` comes back), and ``wait 2h`` moves the bot's clock
+and sweeps, so grants end and requests expire without waiting. ``--json`` prints, for
+each line, the raw payloads (the ack, the response_url posts, the audit messages, the
+cards and DMs) as one JSON document.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 
 from bot.config import SettingsError, load_settings
-from bot.sandbox.console.render import mrkdwn_to_text, to_text
+from bot.sandbox.clock import ManualClock
+from bot.sandbox.console.posted import act_as, clock_text, pressable, show_posted, waited
+from bot.sandbox.console.render import to_text
 from bot.sandbox.console.session import ConsoleSession, Exchange
 from bot.sandbox.console.typed import as_slack_sends, pick_button
 from bot.sandbox.fake_slack.slack import FakeSlack
@@ -44,8 +49,11 @@ DEMO_ORGS = 200
 INTRO = """members-bot console — you are {user} in channel {channel} ({access}).
 Try:  help · list org=Acme · list org=Globex filter=*smith* · add org=Acme email=you@acme.io
       role org=Acme user=ada@acme.io role=view · remove org=Acme user=@ada · orgs
+      role org=Acme user=ada@acme.io role=admin for=2h · grants · wait 2h
+      as ada · request org=Acme role=admin for=1h reason="release" · as me · requests
 Mention people as in Slack: {people}.
-`press <n>` (or `press next`) clicks a button of the last reply; `quit` leaves."""
+`press <n>` (or `press next`) clicks a button of the last reply; `as <name>` types as someone
+else (`as me` comes back); `wait <duration>` moves time on and sweeps; `quit` leaves."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -137,12 +145,13 @@ async def _run(args: argparse.Namespace) -> int:
             # A demo's grants and requests are its own: a fresh SQLite file, gone at exit.
             demo_db = SecretStr(f"sqlite:///{scratch.name}/demo.db")
             settings = settings.model_copy(update={"database_url": demo_db})
+        clock = ManualClock()
         try:
-            async with await Runtime.open(settings) as runtime:
+            async with await Runtime.open(settings, clock=clock) as runtime:
                 session = ConsoleSession(
                     runtime, slack, user=args.user, channel=args.channel, secret=secret
                 )
-                await _loop(session, args, out)
+                await _loop(session, args, out, clock)
         finally:
             scratch.cleanup()
             if sim is not None:
@@ -157,11 +166,15 @@ def _environment(args: argparse.Namespace, slack: FakeSlack, secret: str) -> dic
         SLACK_SIGNING_SECRET=secret,
         SLACK_API_URL=slack.api_url,
         MEMBERS_AUDIT_CHANNEL=env.get("MEMBERS_AUDIT_CHANNEL", "C0AUDIT"),
+        MEMBERS_APPROVAL_CHANNEL=env.get("MEMBERS_APPROVAL_CHANNEL", "C0APPROVALS"),
     )
     if args.simulator:
         env.update(
             MEMBERS_WRITERS=args.user if args.access == "write" else "",
             MEMBERS_READERS=args.user if args.access == "read" else "",
+            # Anyone may ask for access in the demo, so `as ada` can make a request for you
+            # (a writer, hence an approver) to decide.
+            MEMBERS_REQUESTERS=env.get("MEMBERS_REQUESTERS", "*"),
         )
         env.pop("MEMBERS_CHANNELS", None)
     return env
@@ -181,7 +194,9 @@ async def _lines(interactive: bool) -> AsyncIterator[str]:
         yield line.strip()
 
 
-async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) -> None:
+async def _loop(
+    session: ConsoleSession, args: argparse.Namespace, out: TextIO, clock: ManualClock
+) -> None:
     interactive = sys.stdin.isatty()
     people = _people(args.user)
     if interactive:
@@ -199,7 +214,19 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
         if not interactive and not args.json:
             print(f"{PROMPT}{line}", file=out)
         words = line.split()
-        if words[0].lower() == "press":
+        if words[0].lower() == "as":
+            _say(line, act_as(session, words[1:], people, you=args.user), args.json, out)
+            continue
+        if words[0].lower() == "wait":
+            seconds = waited(words[1:])
+            if isinstance(seconds, str):
+                _say(line, seconds, args.json, out)
+                continue
+            clock.advance(seconds)
+            exchange = await session.sweep()
+            if not args.json:
+                print(f"(the bot's clock is now {clock_text(clock())})", file=out)
+        elif words[0].lower() == "press":
             button = pick_button(words[1:], last)
             if isinstance(button, str):
                 _say(line, button, args.json, out)
@@ -235,14 +262,15 @@ def _show(line: str, exchange: Exchange, raw: bool, out: TextIO) -> dict[str, An
             "ack": exchange.ack,
             "replies": exchange.replies,
             "audit": exchange.audit,
+            "posted": exchange.posted,
         }
         print(json.dumps(document, indent=2), file=out)
     else:
         if messages:
             print("\n\n".join(to_text(message) for message in messages), file=out)
-        for text in exchange.audit:
-            print(f"  [audit channel] {mrkdwn_to_text(text)}", file=out)
-        if not messages:
+        for posted in exchange.posted:
+            print(show_posted(posted), file=out)
+        if not messages and not exchange.posted:
             print("(no reply)", file=out)
         print(file=out)
-    return messages[-1] if messages else None
+    return pressable(messages, exchange.posted)

@@ -36,6 +36,9 @@ class Exchange:
     replies: list[dict[str, Any]]
     audit: list[str]
     screen: list[dict[str, Any]] = field(default_factory=list)
+    # What the bot posted or updated outside the replies: audit lines, request cards, DMs.
+    # Each is {"channel": …, "updated": bool, "text": …, "blocks": […]}.
+    posted: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ConsoleSession:
@@ -50,6 +53,7 @@ class ConsoleSession:
         self.user = user
         self.channel = channel
         self._seen_messages = 0
+        self._seen_updates = 0
 
     @staticmethod
     def new_secret() -> str:
@@ -136,11 +140,42 @@ class ConsoleSession:
             # Slack shows a command's ack message; the fake needs telling what it was.
             await self._slack.app_answered(payload, ack)
         replies = [p.payload for p in self._slack.responses if p.url == url]
-        messages = self._slack.messages[self._seen_messages :]
-        self._seen_messages = len(self._slack.messages)
+        audit, posted = self._posted()
         return Exchange(
             ack=ack,
             replies=replies,
-            audit=[str(m.get("text", "")) for m in messages],
+            audit=audit,
             screen=self._slack.visible(self.user, self.channel),
+            posted=posted,
         )
+
+    async def sweep(self, timeout_s: float = 60.0) -> Exchange:
+        """Run the sweep now, as every process's timer does; what it posted."""
+        await self._runtime.sweeper.sweep()
+        await self._runtime.drain(timeout_s)
+        audit, posted = self._posted()
+        return Exchange(ack=None, replies=[], audit=audit, posted=posted)
+
+    def _posted(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """The messages posted and updated since last asked: their texts, and each in full."""
+        messages = self._slack.messages[self._seen_messages :]
+        self._seen_messages = len(self._slack.messages)
+        updates = self._slack.calls_to("chat.update")[self._seen_updates :]
+        self._seen_updates += len(updates)
+        posted = [_shown(m, updated=False) for m in messages]
+        posted += [_shown(call.args, updated=True) for call in updates]
+        return [str(m.get("text", "")) for m in messages], posted
+
+
+def _shown(args: dict[str, Any], *, updated: bool) -> dict[str, Any]:
+    blocks = args.get("blocks")
+    if isinstance(blocks, str):  # a form-encoded call carries them as JSON
+        blocks = json.loads(blocks)
+    shown: dict[str, Any] = {
+        "channel": str(args.get("channel", "")),
+        "updated": updated,
+        "text": str(args.get("text", "")),
+    }
+    if blocks:
+        shown["blocks"] = blocks
+    return shown
