@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,35 @@ async def test_simultaneous_approvals_in_two_processes_make_one_grant(
         assert later.startswith(f"Already approved by <@{live[0].granted_by}>")
         assert 1 == sum(member_writes(sim, before).values())
         assert "edit" == acme_role(sim, "linus@acme.io")
+
+
+async def test_sigterm_stops_claiming_before_the_requests_in_flight_finish(
+    tmp_path: Path,
+) -> None:
+    """While a stopping process lets a slow command finish, a grant falling due is left for
+    another process: no revert is claimed or sent after SIGTERM."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    async with Simulator() as sim, FakeSlack() as slack:
+        async with fleet(sim, slack, url, tmp_path, processes=1) as crew:
+            [bot] = crew.bots
+            await crew.command(bot, GRANTS[2])
+            sim.faults.add(method="GET", path=r"/members$", delay_s=3.0)
+            slow = asyncio.create_task(crew.command(bot, "list org=Acme"))
+            await eventually(_held(sim, len(sim.requests)), what="the slow list to reach Losant")
+
+            bot.terminate()
+            await bot.wait_for_line("stopped sweeping")
+            crew.advance_to(2 * HOUR)
+            await slow
+            assert 0 == await bot.exit_status()
+            live = await crew.live_grants()
+
+        assert (1, None) == (len(live), live[0].lease_owner)
+        assert "edit" == acme_role(sim, "linus@acme.io")
+
+
+def _held(sim: Simulator, since: int) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return any(r.method == "GET" and r.path.endswith("/members") for r in sim.requests[since:])
+
+    return check

@@ -89,12 +89,13 @@ class Sweeper:
         if not self._lock.locked():
             # Between sweeps: the loop sees the stop at once and ends.
             await self._task
-            return
-        done, _ = await asyncio.wait({self._task}, timeout=grace_s)
-        if not done:
-            log.warning("stopping with a sweep still under way; its leases will run out")
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        else:
+            done, _ = await asyncio.wait({self._task}, timeout=grace_s)
+            if not done:
+                log.warning("stopping with a sweep still under way; its leases will run out")
+                self._task.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
+        log.info("stopped sweeping: what falls due now is left to the other processes")
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
