@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -26,9 +25,9 @@ from pydantic import SecretStr
 
 from bot.config import SettingsError, load_settings
 from bot.sandbox.clock import ManualClock
-from bot.sandbox.console.posted import act_as, clock_text, pressable, show_posted, waited
-from bot.sandbox.console.render import to_text
-from bot.sandbox.console.session import ConsoleSession, Exchange
+from bot.sandbox.console.output import say, show
+from bot.sandbox.console.playing import act_as, clock_text, waited
+from bot.sandbox.console.session import ConsoleSession
 from bot.sandbox.console.typed import as_slack_sends, pick_button
 from bot.sandbox.fake_slack.slack import FakeSlack
 from bot.sandbox.simulator import Simulator
@@ -215,12 +214,12 @@ async def _loop(
             print(f"{PROMPT}{line}", file=out)
         words = line.split()
         if words[0].lower() == "as":
-            _say(line, act_as(session, words[1:], people, you=args.user), args.json, out)
+            say(line, act_as(session, words[1:], people, you=args.user), args.json, out)
             continue
         if words[0].lower() == "wait":
             seconds = waited(words[1:])
             if isinstance(seconds, str):
-                _say(line, seconds, args.json, out)
+                say(line, seconds, args.json, out)
                 continue
             clock.advance(seconds)
             exchange = await session.sweep()
@@ -229,48 +228,17 @@ async def _loop(
         elif words[0].lower() == "press":
             button = pick_button(words[1:], last)
             if isinstance(button, str):
-                _say(line, button, args.json, out)
+                say(line, button, args.json, out)
                 continue
             assert last is not None  # a button was found on it
             exchange = await session.press(button, last)
         else:
             text = line.removeprefix("/members").lstrip() if words[0] == "/members" else line
             exchange = await session.command(as_slack_sends(text, people))
-        last = _show(line, exchange, args.json, out) or last
+        last = show(line, exchange, args.json, out) or last
         out.flush()
 
 
 def _people(you: str) -> dict[str, tuple[str, str]]:
     """Everyone the stand-in Slack knows, by user ID: (email, name)."""
     return {**DEMO_PEOPLE, you: (YOUR_EMAIL, "you")}
-
-
-def _say(line: str, problem: str, raw: bool, out: TextIO) -> None:
-    """A problem with the line itself, which never reached the bot."""
-    print(json.dumps({"input": line, "error": problem}, indent=2) if raw else problem, file=out)
-    if not raw:
-        print(file=out)
-
-
-def _show(line: str, exchange: Exchange, raw: bool, out: TextIO) -> dict[str, Any] | None:
-    """Print what the bot answered; return the message a later ``press`` acts on."""
-    messages = ([exchange.ack] if exchange.ack else []) + exchange.replies
-    if raw:
-        # One JSON document per line typed, so the output is a stream jq can read.
-        document = {
-            "input": line,
-            "ack": exchange.ack,
-            "replies": exchange.replies,
-            "audit": exchange.audit,
-            "posted": exchange.posted,
-        }
-        print(json.dumps(document, indent=2), file=out)
-    else:
-        if messages:
-            print("\n\n".join(to_text(message) for message in messages), file=out)
-        for posted in exchange.posted:
-            print(show_posted(posted), file=out)
-        if not messages and not exchange.posted:
-            print("(no reply)", file=out)
-        print(file=out)
-    return pressable(messages, exchange.posted)

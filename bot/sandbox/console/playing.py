@@ -1,20 +1,15 @@
-"""The console's lines beyond ``/members``: ``as``, ``wait``, and what the bot posted elsewhere.
+"""The console's lines beyond ``/members``: ``as`` and ``wait``.
 
 Access requests involve two people and hours of time: a requester asks, an approver
 decides, the grant ends. The console plays both people (``as ada``, ``as me``) and moves
-the bot's clock (``wait 2h``, then a sweep, as each process's timer would run one). What
-the bot posts outside a reply (audit lines, request cards and their updates, direct
-messages) is shown under the reply that caused it, and a card or DM with buttons can be
-pressed like a reply.
+the bot's clock (``wait 2h``, then a sweep, as each process's timer would run one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
-from bot.sandbox.console.render import buttons, mrkdwn_to_text, to_text
 from bot.sandbox.console.session import ConsoleSession
 from bot.slack_ids import is_user_id
 from bot.usecases.durations import parse_duration
@@ -47,28 +42,3 @@ def waited(words: list[str]) -> float | str:
 
 def clock_text(now: float) -> str:
     return datetime.fromtimestamp(now, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def show_posted(posted: dict[str, Any]) -> str:
-    """One posted or updated message, indented under a line saying where it went."""
-    channel = str(posted.get("channel", ""))
-    if "blocks" not in posted:
-        # Only audit lines are plain text; lines posted together stay under their label.
-        text = mrkdwn_to_text(str(posted.get("text", "")))
-        return "  [audit channel] " + text.replace("\n", "\n" + " " * 18)
-    if is_user_id(channel):
-        where = f"DM to {channel}"
-    else:
-        where = f"{'card updated' if posted.get('updated') else 'card'} in #{channel}"
-    body = "\n".join(f"    {line}" for line in to_text(posted).splitlines())
-    return f"  [{where}]\n{body}"
-
-
-def pressable(replies: list[dict[str, Any]], posted: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """What ``press`` acts on next: the last reply, unless only a card or DM has buttons."""
-    if replies and buttons(replies[-1]):
-        return replies[-1]
-    with_buttons = [p for p in posted if buttons(p)]
-    if with_buttons:
-        return with_buttons[-1]
-    return replies[-1] if replies else None
