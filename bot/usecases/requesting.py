@@ -18,6 +18,7 @@ from bot.edges.losant.models import Org, Role, as_role
 from bot.edges.store import AlreadyDecided, Decided, EventKind, Request, Store
 from bot.usecases.clock import Clock, utc_now
 from bot.usecases.commands import MemberRef
+from bot.usecases.durations import format_duration
 from bot.usecases.errors import BotError
 from bot.usecases.granting import Granting
 from bot.usecases.journal import Journal, Step, request_step
@@ -110,13 +111,13 @@ class Requesting:
         )
 
     async def _show(self, request: Request, requester: str, subcommand: str) -> RequestMade:
+        lasting = format_duration(request.duration_s)
         step = request_step(
             EventKind.REQUESTED,
             request,
             requester,
             subcommand,
-            until=request.expires_at,
-            detail=request.reason,
+            detail=f"for {lasting}: {request.reason}",
         )
         await self._journal.append(step)
         card = await self._notices.request_card(request)
