@@ -324,3 +324,24 @@ async def test_a_revert_fifteen_minutes_late_is_flagged_even_before_three_failur
         again = await bot.sweep()
 
         assert (1, 0) == (late.flagged, again.flagged)
+
+
+async def test_a_grant_whose_write_outcome_is_unknown_stays_live_and_ends_safely() -> None:
+    """Losant's answer lost and the read-back failing: the grant stays recorded, the person
+    is told to check, and at the end the revert reads first and writes nothing needless."""
+    clock = ManualClock()
+    async with running_bot(clock=clock) as bot:
+        bot.sim.faults.add(method="PATCH", status=503)
+        bot.sim.faults.add(method="GET", path=r"/members/[0-9a-f]{24}$", status=503, times=None)
+
+        answer = await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
+        [grant] = await bot.runtime.store.grants.list_live()
+        bot.sim.faults.clear()
+        before = len(bot.sim.requests)
+        clock.advance(HOUR)
+        report = await bot.sweep()
+
+        assert "could not tell whether it did" in text_of(answer)
+        assert "edit" == grant.role
+        assert (1, []) == (report.reverted, member_writes(bot, before))
+        assert "collaborate" == role_of(bot, "linus@acme.io")

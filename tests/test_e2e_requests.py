@@ -298,3 +298,30 @@ def find_button_value(message: dict[str, Any]) -> str:
 
 def _now(clock: ManualClock | None = None) -> datetime:
     return utc(clock() if clock else time.time())
+
+
+async def test_a_card_slack_refuses_leaves_the_request_for_requests_to_show() -> None:
+    """If the card cannot be posted, the requester is told, and approvers still see it."""
+    async with running_bot(**ENV) as bot:
+        people(bot)
+        bot.slack.fail_api("chat.postMessage", error="not_in_channel")
+
+        asked = await ask(bot, 'request org=Acme role=edit for=1h reason="pairing"')
+        waiting = await ask(bot, "requests", user=APPROVER)
+
+        assert "could not be posted" in text_of(asked)
+        assert "request_approve" in str(waiting)
+
+
+async def test_a_card_that_cannot_be_updated_does_not_undo_the_decision() -> None:
+    """Slack refusing chat.update is logged; the grant and the requester's DM stand."""
+    async with running_bot(**ENV) as bot:
+        people(bot)
+        await ask(bot, 'request org=Acme role=edit for=1h reason="pairing"')
+        bot.slack.fail_api("chat.update", error="message_not_found")
+
+        answer = await click(bot, "request_approve", user=APPROVER)
+
+        assert "Approved" in text_of(answer)
+        assert "edit" == role_of(bot, "linus@acme.io")
+        assert "approved your request" in text_of(bot.dms(REQUESTER)[-1])

@@ -128,8 +128,9 @@ PLAIN = {"org_name": "Acme", "target_email": "bo@acme.io", "reason": None}
         pytest.param(
             EventKind.REVERTED,
             {},
-            {"already": True},
-            "members-bot ended bo@acme.io's `edit` in Acme: they were no longer a member",
+            {"already": True, "detail": "they were no longer a member"},
+            "members-bot ended bo@acme.io's `edit` in Acme: they were no longer a member; "
+            "nothing to change",
             id="gone",
         ),
         pytest.param(

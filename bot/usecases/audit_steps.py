@@ -65,7 +65,7 @@ def _before(event: AuditEvent) -> str:
 
 def _put_back(event: AuditEvent) -> str:
     if event.already:
-        return "they were no longer a member"
+        return f"{escape(event.reason or 'nothing to change')}; nothing to change"
     if event.previous_role:
         return f"put back `{escape(event.previous_role)}`"
     return "removed them"

@@ -32,6 +32,8 @@ class Reverted:
     grant: Grant
     current_role: str | None = None
     error: str | None = None
+    # Nothing had to be written: they were gone, or already back to their previous role.
+    already: bool = False
 
 
 @dataclass(frozen=True)

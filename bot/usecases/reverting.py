@@ -79,7 +79,11 @@ class Reverter:
 
     async def _put_back(self, org: Org, grant: Grant, member: Member | None) -> Reverted:
         if member is None:
-            return Reverted("gone", grant)
+            return Reverted("gone", grant, already=True)
+        if grant.previous_role is not None and member.role == grant.previous_role:
+            # The grant's own write never landed (its outcome was unknown), or someone put
+            # the role back already: what ending it should leave is already there.
+            return Reverted("restored", grant, already=True)
         if member.role != grant.role:
             return Reverted("drifted", grant, current_role=member.role)
         if grant.previous_role is None:
@@ -119,10 +123,15 @@ class Reverter:
             step = grant_step(EventKind.DRIFTED, finished, actor, subcommand, detail=detail)
         else:
             step = grant_step(
-                EventKind.REVERTED, finished, actor, subcommand, already=reverted.kind == "gone"
+                EventKind.REVERTED,
+                finished,
+                actor,
+                subcommand,
+                already=reverted.already,
+                detail=_nothing_to_do(reverted),
             )
         await self._journal.append(step)
-        done = Reverted(reverted.kind, finished, reverted.current_role)
+        done = Reverted(reverted.kind, finished, reverted.current_role, already=reverted.already)
         await self._tell_requester(done)
         return done, (step,)
 
@@ -132,6 +141,15 @@ class Reverter:
         request = await self._store.requests.get(reverted.grant.request_id)
         if request is not None:
             await self._notices.grant_ended(reverted, request)
+
+
+def _nothing_to_do(reverted: Reverted) -> str | None:
+    """Why a revert wrote nothing, for the record; None when it wrote."""
+    if not reverted.already:
+        return None
+    if reverted.kind == "gone":
+        return "they were no longer a member"
+    return f"their role was already {reverted.grant.previous_role} again"
 
 
 def _person(grant: Grant) -> MemberRef:
