@@ -76,9 +76,16 @@ async def _run(command: Command, verdict: Verdict | None, caller: Caller, deps: 
 def _without_losant(command: Command, verdict: Verdict, caller: Caller, deps: Deps) -> Outcome:
     """Help (only what the caller may run), or the refusal."""
     if verdict.allowed:
-        help_reply = render_help(
-            subcommands_for(verdict.level), USAGE, default_org=deps.default_org
-        )
+        offered = subcommands_for(verdict.level)
+        if "request" not in offered:
+            # A requester who may not read still learns the one thing they may do. Decided
+            # from what is known without Slack, so help stays an answer in the ack.
+            asks = deps.access.check_now(
+                user_id=caller.user, channel_id=caller.channel, subcommand="request"
+            )
+            if asks is not None and asks.allowed:
+                offered = (*offered, "request", "requests")
+        help_reply = render_help(offered, USAGE, default_org=deps.default_org)
         return Outcome(help_reply)
     reply = render_denied(
         caller.user,

@@ -325,3 +325,12 @@ async def test_a_card_that_cannot_be_updated_does_not_undo_the_decision() -> Non
         assert "Approved" in text_of(answer)
         assert "edit" == role_of(bot, "linus@acme.io")
         assert "approved your request" in text_of(bot.dms(REQUESTER)[-1])
+
+
+async def test_help_offers_request_to_a_requester_who_may_not_read() -> None:
+    """Someone allowed only to ask for access sees `request` and `requests` in help."""
+    async with running_bot(**ENV) as bot:
+        answer = await ask(bot, "help", user="UNOBODY01")
+
+        assert "/members request org=" in text_of(answer)
+        assert "/members list" not in text_of(answer)
