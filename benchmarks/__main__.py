@@ -15,8 +15,10 @@ from pathlib import Path
 
 from benchmarks import (
     ack_latency,
+    cross_org,
     losant_client,
     memory,
+    parse,
     render,
     reply_latency,
     startup,
@@ -31,7 +33,12 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[object, object, Row]]] = {
     "reply": reply_latency.measure,
     "throughput": throughput.measure,
     "client": losant_client.measure,
+    "find": cross_org.measure_find,
+    "find_nobody": cross_org.measure_find_nobody,
+    "offboard": cross_org.measure_offboard,
+    "add_many": cross_org.measure_add,
     "render": render.measure,
+    "parse": parse.measure,
     "startup": startup.measure,
     "memory": memory.measure,
 }

@@ -5,7 +5,7 @@ it), so it gets a process and a core of its own, its resident size and CPU time 
 be read from ``/proc``, and nothing of it shares an event loop with the load
 generator. The Losant simulator and Slack's side (``slack_side``) run in the
 benchmark's own process on loopback, unless the simulator's answers are big enough
-to cost the load generator the CPU it times with (``simulator_process``); every app
+to cost the load generator the CPU it times with (``sim_process``); every app
 gets the same environment, naming them. Each app's stderr goes to a log file whose
 tail is shown if it fails to start.
 """
@@ -29,7 +29,6 @@ from typing import Protocol
 import aiohttp
 
 from benchmarks.slack_side import BOT_TOKEN, SIGNING_SECRET, USER
-from bot.sandbox.simulator import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 20.0
@@ -41,10 +40,11 @@ _PROXIES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 @dataclass(frozen=True)
 class Program:
-    """What to run with ``python``, and any settings of its own."""
+    """What to run with ``python``, any settings of its own, and its niceness."""
 
     args: tuple[str, ...]
     env: Mapping[str, str] = field(default_factory=dict)
+    nice: int = 0
 
 
 BOT = Program(("-m", "bot"))
@@ -89,19 +89,6 @@ class Losant(Protocol):
     def token(self) -> str: ...
     @property
     def instance_id(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class SimulatorProcess:
-    """The simulator running as ``python -m bot simulator``."""
-
-    app: App
-    token: str = DEFAULT_TOKEN
-    instance_id: str = DEFAULT_INSTANCE_ID
-
-    @property
-    def base_url(self) -> str:
-        return self.app.url
 
 
 def app_env(sim: Losant, slack_api_url: str, org_id: str = "") -> dict[str, str]:
@@ -172,7 +159,7 @@ def spawn(
     log = log_dir / f"{name}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, *program.args],
+            [*_niced(program.nice), sys.executable, *program.args],
             cwd=ROOT,
             env={**env, **program.env, "PORT": str(port)},
             stdin=subprocess.DEVNULL,
@@ -180,6 +167,11 @@ def spawn(
             stderr=sink,
         )
     return App(name, process, port, log)
+
+
+def _niced(nice: int) -> tuple[str, ...]:
+    # nice(1) execs the program, so the process (and its /proc figures) stays the same.
+    return ("nice", "-n", str(nice)) if nice else ()
 
 
 async def wait_ready(
@@ -221,24 +213,3 @@ async def running(
         finally:
             for app in started.values():
                 await app.stop()
-
-
-@asynccontextmanager
-async def simulator_process(
-    session: aiohttp.ClientSession, *options: str
-) -> AsyncIterator[SimulatorProcess]:
-    """``python -m bot simulator <options>`` on a free port, ready; stopped after."""
-    with tempfile.TemporaryDirectory(prefix="members-bench-sim-") as tmp:
-        port = free_port()
-        program = Program(("-m", "bot", "simulator", "--port", str(port), *options))
-        sim = SimulatorProcess(spawn("simulator", program, clean_env(), Path(tmp), port))
-        try:
-            await wait_ready(
-                sim.app,
-                session,
-                f"/instances/{sim.instance_id}/orgs?perPage=1",
-                {"Authorization": f"Bearer {sim.token}"},
-            )
-            yield sim
-        finally:
-            await sim.app.stop()

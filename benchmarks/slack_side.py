@@ -18,19 +18,27 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.sandbox.fake_slack.payloads import block_action_body, encode_action
+from bot.usecases.progress import Step
 from handlers.views import render_working
 
 SIGNING_SECRET = "bench-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-bench"
 USER = "UBENCH001"
 CHANNEL = "CBENCH001"
-WORKING = render_working().text  # an interim reply; the final one comes later
+# What every interim reply starts with ("working on it", with or without how far long
+# work has got); the final one comes later.
+WORKING = os.path.commonprefix(  # noqa: RUF071 (strings, not paths: a common prefix is meant)
+    [render_working().text, render_working(Step(1, 2, "x")).text]
+)
 _AUTH_TEST = json.dumps(
     {
         "ok": True,
@@ -61,10 +69,15 @@ async def _read_message(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
 
 @dataclass(frozen=True)
 class Expected:
-    """A response_url handed out, and the future that gets the final reply's arrival time."""
+    """A response_url handed out, and the future that gets the final reply's arrival time;
+    ``payload`` is that reply, once it has come (a card, for the button to click)."""
 
     url: str
     replied: asyncio.Future[float]
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+Expected_ = tuple[str, Expected]  # the final reply's prefix, and who waits for it
 
 
 class SlackSide:
@@ -73,7 +86,7 @@ class SlackSide:
     def __init__(self) -> None:
         self.root_url = ""
         self._keys = itertools.count(1)
-        self._waiting: dict[bytes, tuple[str, asyncio.Future[float]]] = {}
+        self._waiting: dict[bytes, Expected_] = {}
         self._server: asyncio.Server | None = None
 
     @property
@@ -89,8 +102,9 @@ class SlackSide:
         """A fresh response_url whose final reply's text starts with ``final_prefix``."""
         path = f"/respond/{next(self._keys)}"
         replied = asyncio.get_running_loop().create_future()
-        self._waiting[path.encode()] = (final_prefix, replied)
-        return Expected(f"{self.root_url}{path[1:]}", replied)
+        expected = Expected(f"{self.root_url}{path[1:]}", replied)
+        self._waiting[path.encode()] = (final_prefix, expected)
+        return expected
 
     async def __aenter__(self) -> SlackSide:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -122,11 +136,14 @@ class SlackSide:
             writer.close()
 
     def _reply(self, path: bytes, body: bytes, arrived: float) -> bytes:
-        text = str(json.loads(body).get("text", ""))
+        payload = json.loads(body)
+        text = str(payload.get("text", ""))
         if path not in self._waiting or text.startswith(WORKING):
             return b"ok"
-        prefix, replied = self._waiting.pop(path)
+        prefix, expected = self._waiting.pop(path)
+        replied = expected.replied
         if text.startswith(prefix):
+            expected.payload.update(payload)
             replied.set_result(arrived)
         else:  # an error reply would make every figure meaningless: stop the benchmark
             replied.set_exception(RuntimeError(f"expected {prefix!r}..., got {text[:300]!r}"))
@@ -148,6 +165,10 @@ class Commander:
             quote_plus(text).encode(),
             quote_plus(response_url).encode(),
         )
+        return await self._post(events_url, body, text)
+
+    async def _post(self, events_url: str, body: bytes, what: str) -> tuple[float, float]:
+        """POST a form ``body`` signed as Slack signs it; (when sent, when acked)."""
         timestamp = str(int(time.time()))
         signature = self._verifier.generate_signature(timestamp=timestamp, body=body)
         url = urlsplit(events_url)
@@ -167,8 +188,21 @@ class Commander:
         acked = time.perf_counter()
         idle.append((reader, writer))
         if status.split(b" ")[1] != b"200":
-            raise RuntimeError(f"{events_url} answered {status!r} to {text!r}")
+            raise RuntimeError(f"{events_url} answered {status!r} to {what[:200]!r}")
         return sent, acked
+
+    async def click(
+        self, events_url: str, value: str, response_url: str, action_id: str = "members_confirm"
+    ) -> tuple[float, float]:
+        """Click the button ``action_id`` whose value is ``value``, as USER; (sent, acked)."""
+        payload = block_action_body(
+            action_id=action_id,
+            value=value,
+            user_id=USER,
+            channel_id=CHANNEL,
+            response_url=response_url,
+        )
+        return await self._post(events_url, encode_action(payload), action_id)
 
     def close(self) -> None:
         for connections in self._idle.values():

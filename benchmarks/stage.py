@@ -3,16 +3,23 @@
 ``async with stage(latency_s=..., apps=...) as st:`` starts the Losant simulator
 (with the given latency on every call) and Slack's side in this process, then the
 named apps as subprocesses pointed at them, and gives ``st.command(app, ...)``,
-which sends ``/members list org=<Acme's ID>`` to one app and returns its timings.
+which sends ``/members list org=<Acme's ID> …`` to one app and returns its timings.
+
+Each command lists Acme with a filter or an order of its own (all still match its
+12 members): the bot makes identical reads in flight share one Losant call, and
+these figures are about commands that each do their own work, as the minimal
+pipeline's do. Shared reads make replies land together; the starvation row and
+``bot.edges.losant.singleflight`` say what that costs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from benchmarks import harness
 from benchmarks.minimal import REPLY
@@ -62,10 +69,14 @@ class Stage:
     apps: dict[str, harness.App]
     commander: Commander
     org_id: str
+    texts: Iterator[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.texts = distinct_lists(self.org_id)
 
     @property
     def text(self) -> str:
-        return f"list org={self.org_id}"
+        return next(self.texts)
 
     async def command(self, app: str, *, await_reply: bool = True) -> Timing:
         """Send one command to ``app``; with ``await_reply``, wait for its final reply too."""
@@ -82,6 +93,15 @@ class Stage:
     async def warm_up(self, app: str, count: int = 20) -> None:
         """A few commands first: Bolt's ``auth.test``, lazy imports, pooled connections."""
         await asyncio.gather(*(self.command(app, await_reply=app != "bare") for _ in range(count)))
+
+
+def distinct_lists(org_id: str) -> Iterator[str]:
+    """``list`` commands of one org, any 100 in a row different, each listing every member."""
+    orders = [f"sort={sort} dir={way}" for sort in ("email", "role") for way in ("asc", "desc")]
+    every = [f"filter={'*' * stars}" for stars in range(1, 26)]
+    return itertools.cycle(
+        f"list org={org_id} {glob} {order}" for glob in every for order in orders
+    )
 
 
 @asynccontextmanager

@@ -1,7 +1,7 @@
 """The bot's settings: read from the environment once, checked all at once.
 
 An operator who gets a setting wrong should learn everything that is wrong in one
-start-up attempt, in their own terms (the environment variable names of DESIGN §3),
+start-up attempt, in their own terms (the environment variable names of ARCHITECTURE.md §3),
 without a stack trace and without a secret echoed into a log drain. So
 ``load_settings`` is the only way in: it reads the mapping it is given (``os.environ``
 by default, so tests and the entry point take the same path), leaves out empty values,
@@ -150,7 +150,7 @@ _REQUIRED: dict[str, str] = {
 
 
 class Settings(BaseSettings):
-    """Every setting of DESIGN §3. Build it with ``load_settings``, once, in the entry point."""
+    """Every setting (ARCHITECTURE.md §3). Build it with ``load_settings``, once, at entry."""
 
     model_config = SettingsConfigDict(
         alias_generator=str.upper,

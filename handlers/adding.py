@@ -1,4 +1,4 @@
-"""The grammar of ``add``: one person, or a list of up to ``MAX_PEOPLE`` (DESIGN §8).
+"""The grammar of ``add``: one person, or a list of up to ``MAX_PEOPLE`` (ARCHITECTURE.md §8).
 
 One person stays the plain AddCommand, and may be given ``for=``; several become a
 BulkAddCommand whose entries were each checked alone (``handlers.people``), so a bad

@@ -51,7 +51,10 @@ def run_events(result: Offboarded | BulkAdded, caller: Caller) -> tuple[AuditEve
             org=result.org.id,
             org_name=result.org.name,
             target=r.who,
-            role=r.role or result.role,
+            # The role asked for, on every line of the run (the channel message names it
+            # once); someone already a member keeps theirs, which the line says apart.
+            role=result.role,
+            previous_role=r.role if r.outcome == "already_member" else None,
             losant_status=r.losant_status,
             reason=(f"not valid: {r.detail}" if r.outcome == "not_valid" else r.detail)[:200]
             or None,

@@ -1,5 +1,5 @@
 """The grammar of the access-lifecycle subcommands: find, offboard, grants, extend,
-revoke, request and requests (DESIGN §8, §9).
+revoke, request and requests (ARCHITECTURE.md §8, §9).
 
 Each builder turns the collected ``key=value`` arguments into its Command or a
 UsageError that names the fix. They live apart from ``handlers.parser`` so the parser

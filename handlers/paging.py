@@ -1,6 +1,6 @@
 """Page buttons without server state: the whole query rides in the button's value.
 
-Any process may serve a Prev/Next click (DESIGN §1), so the value must say
+Any process may serve a Prev/Next click (ARCHITECTURE.md §1), so the value must say
 everything needed to fetch the page again. Slack hands the value back inside a
 signed payload, but clients can see and edit it, so decoding validates every
 field as strictly as the command parser would and refuses anything else with

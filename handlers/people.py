@@ -2,7 +2,7 @@
 
 A pasted list is messy — commas, new lines, Slack's mailto and mention markup, the same
 address twice in different case, a stray word. One bad entry must not block the rest
-(DESIGN §8), so here an entry that names nobody becomes a ``NotValid`` with the reason,
+(ARCHITECTURE.md §8), so here an entry that names nobody becomes a ``NotValid`` with the reason,
 for the reply to show, instead of a usage error for the whole line. Whether the list as
 a whole is acceptable (empty, too long) is the parser's call.
 """

@@ -267,7 +267,7 @@ AUDIT_KEYS = (
 
 
 def audit_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
-    """The audit log lines captured so far, each as its DESIGN §4 keys."""
+    """The audit log lines captured so far, each as its ARCHITECTURE.md §4 keys."""
     return [
         {key: getattr(record, key, "<missing>") for key in AUDIT_KEYS}
         for record in caplog.records
@@ -328,14 +328,19 @@ class ManualClock:
 
 @asynccontextmanager
 async def running_bot(
-    *, clock: Callable[[], float] = time.time, **env_overrides: str
+    clock: Callable[[], float] = time.time,
+    simulator: Simulator | None = None,
+    /,
+    **env_overrides: str,
 ) -> AsyncIterator[Harness]:
     """The bot, the simulator and the fake Slack, all on loopback, for one test.
 
     ``clock`` is the bot's wall clock (confirmation expiry); pass a ``ManualClock``
-    to move time without sleeping.
+    to move time without sleeping. ``simulator``: one not yet started, seeded as the test
+    needs (``Simulator(orgs=1000, latency_s=0.05)``); the demo orgs otherwise. Both are
+    positional, so no setting in ``env_overrides`` (``running_bot(**env)``) is taken for one.
     """
-    async with Simulator() as sim, FakeSlack() as slack:
+    async with simulator or Simulator() as sim, FakeSlack() as slack:
         slack.add_group(GROUP, [GROUP_MEMBER])
         settings = load_settings(bot_environment(sim, slack, **env_overrides), mode="serve")
         runtime = await Runtime.open(settings, clock=clock)

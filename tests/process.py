@@ -38,11 +38,16 @@ LISTENING = "listening on"
 async def start(
     *args: str, env: Mapping[str, str], stdin: bool = False
 ) -> asyncio.subprocess.Process:
-    """``python -m bot *args`` with exactly ``env`` (and PATH), its output piped."""
+    """``python -m bot *args`` with exactly ``env`` (and PATH), its output piped.
+
+    Under ``make test`` the process is measured for coverage too: coverage's own
+    setting, when there is one, is passed on (it is not a setting of the bot).
+    """
+    coverage = {k: v for k, v in os.environ.items() if k == "COVERAGE_PROCESS_CONFIG"}
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args,
         cwd=REPO,
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8", **env},
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8", **coverage, **env},
         stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

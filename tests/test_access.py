@@ -318,7 +318,7 @@ async def test_directory_ttl_zero_asks_every_time() -> None:
     fake.members["SWRITE"] = {"UNEW"}
     first = await directory.members("SWRITE")
     fake.members["SWRITE"] = {"UNEWER"}
-    expected = ({"UNEW"}, {"UNEWER"}, 2)
+    expected = (frozenset({"UNEW"}), frozenset({"UNEWER"}), 2)
 
     assert expected == (first, await directory.members("SWRITE"), len(fake.calls))
 
@@ -330,7 +330,7 @@ async def test_directory_does_not_cache_failures() -> None:
     with pytest.raises(GroupLookupError) as caught:
         await directory.members("SWRITE")
     fake.failing.clear()
-    expected = ("SWRITE", {GROUP_WRITER}, ["SWRITE", "SWRITE"])
+    expected = ("SWRITE", frozenset({GROUP_WRITER}), ["SWRITE", "SWRITE"])
 
     assert expected == (caught.value.group_id, await directory.members("SWRITE"), fake.calls)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings, parse_id_list
+from bot.config import Mode, Settings, SettingsError, load_settings, parse_id_list
 
 INSTANCE_ID = "5f0c2a1b3c4d5e6f7a8b9c0d"
 BOT_TOKEN = "xoxb-1111-2222-bottokensecret"
@@ -39,7 +39,7 @@ def problems(environ: dict[str, str], mode: Any = "serve") -> list[str]:
 
 
 def test_defaults() -> None:
-    """With only the required settings, every other setting has DESIGN §3's default."""
+    """With only the required settings, every other setting has ARCHITECTURE.md §3's default."""
     settings = load_settings(HTTP_MODE)
 
     expected = {
@@ -321,14 +321,14 @@ def test_required_settings_depend_on_mode(
 )
 def test_valid_setups_load(environ: dict[str, str]) -> None:
     """Enough settings for the mode load without complaint."""
-    mode = "console" if environ is CONSOLE else "serve"
+    mode: Mode = "console" if environ is CONSOLE else "serve"
     expected = INSTANCE_ID
 
     assert expected == load_settings(environ, mode=mode).losant_instance_id
 
 
 def test_every_problem_is_named_at_once_in_variable_order() -> None:
-    """One error names every problem, one per line, in the order of DESIGN §3's table."""
+    """One error names every problem, one per line, in the order of ARCHITECTURE.md §3's table."""
     environ = {
         "SLACK_BOT_TOKEN": "xoxp-" + BOT_TOKEN,
         "PORT": "web",
@@ -377,7 +377,7 @@ def test_repr_and_str_hide_secrets() -> None:
     settings = load_settings({**HTTP_MODE, "SLACK_APP_TOKEN": APP_TOKEN})
 
     shown = repr(settings) + str(settings)
-    expected = ("**********", [])
+    expected: tuple[str, list[str]] = ("**********", [])
 
     assert expected == (
         str(settings.slack_bot_token),
@@ -429,7 +429,7 @@ def test_console_signing_key_is_random_but_stable() -> None:
 
 
 def test_unrelated_and_misspelled_variables_are_ignored() -> None:
-    """Only the exact upper-case names of DESIGN §3 are read; nothing else counts."""
+    """Only the exact upper-case names of ARCHITECTURE.md §3 are read; nothing else counts."""
     environ = {**CONSOLE, "PATH": "/bin", "port": "1", "LOG_LEVEL_X": "x", "slack_bot_token": "x"}
 
     settings = load_settings(environ, mode="console")

@@ -1,6 +1,6 @@
 """Contract tests: the project's models, simulator and manifest against the published schemas.
 
-The project stands alone (DESIGN §7): its models and simulator carry their own rules,
+The project stands alone (ARCHITECTURE.md §7): its models and simulator carry their own rules,
 and nothing at run time reads ``../shared``. These tests hold those rules against
 Losant's JSON schemas (``../shared/losant/schemas``) and Slack's manifest schema
 (``../shared/slack/manifest.schema.json``) when that folder is there, and skip when

@@ -1,4 +1,4 @@
-"""Durations (DESIGN §9): the notation of `for=` and of MEMBERS_GRANT_LIMITS, and the limits."""
+"""Durations (ARCHITECTURE.md §9): the notation of `for=` and MEMBERS_GRANT_LIMITS."""
 
 from __future__ import annotations
 

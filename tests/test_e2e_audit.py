@@ -1,4 +1,4 @@
-"""End to end: the audit trail of changes and refusals (DESIGN §4).
+"""End to end: the audit trail of changes and refusals (ARCHITECTURE.md §4).
 
 Every change and every refused attempt leaves exactly one structured log line (logger
 ``bot.usecases.audit``) with the promised keys and, when ``MEMBERS_AUDIT_CHANNEL`` is set,
@@ -116,7 +116,7 @@ async def test_every_change_is_one_log_line_and_one_channel_message(
     message: str,
     audit_log: pytest.LogCaptureFixture,
 ) -> None:
-    """A change is audited once, with every DESIGN §4 key, and told once in the channel."""
+    """A change is audited once, with every ARCHITECTURE.md §4 key, and told once in the channel."""
     async with running_bot(MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
         if needs_confirm:
             await confirmed(bot, text)
@@ -215,7 +215,7 @@ async def test_refused_clicks_are_audited_with_what_they_were_for(
 ) -> None:
     """Someone else's Confirm, an expired one, an edited one and a stranger's Next: 4 lines."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
+    async with running_bot(clock, MEMBERS_AUDIT_CHANNEL=AUDIT_CHANNEL) as bot:
         card = await bot.reply(await bot.command("remove org=Acme user=ada@acme.io"))
         await bot.reply(await bot.click(card, "members_confirm", user=READER))
         await bot.reply(await bot.click(card, "members_confirm", value="edited.value"))

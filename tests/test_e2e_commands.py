@@ -129,6 +129,7 @@ async def test_add_by_user_id_posts_the_user_id_branch() -> None:
     """`add user=<24-hex>` sends the userId shape of the POST body."""
     async with running_bot() as bot:
         globex = bot.sim.state.find_org_by_name(GLOBEX)
+        assert globex is not None
         someone = bot.sim.state.members(globex.id)[0]
         sent = await bot.command(f"add org=Acme user={someone.user_id} role=edit")
         reply = await bot.reply(sent)

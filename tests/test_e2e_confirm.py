@@ -12,6 +12,7 @@ import asyncio
 import base64
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -243,7 +244,7 @@ async def test_a_confirm_after_expiry_is_refused(
     """A Confirm clicked after MEMBERS_CONFIRM_TTL_S is refused, audited and changes nothing."""
     caplog.set_level(logging.INFO, logger="bot.audit")
     clock = ManualClock()
-    async with running_bot(clock=clock, **env) as bot:
+    async with running_bot(clock, **env) as bot:
         card = await card_for(bot, "remove org=Acme user=ada@acme.io")
         clock.advance(elapsed_s)
         reply = await click(bot, card, CONFIRM)
@@ -260,7 +261,7 @@ def _edited(bot: Harness, value: str, edit: str) -> str:
     bo = bot.sim.state.find_member_by_email(acme(bot), "bo@acme.io")
     assert bo is not None
     body, _, mac = value.partition(".")
-    edits = {
+    edits: dict[str, Callable[[], str]] = {
         "retargeted": lambda: edit_value(value, target=bo.user_id),
         "claimed-by-clicker": lambda: edit_value(value, by=STRANGER),
         "longer-expiry": lambda: edit_value(value, exp=payload_of(value)["exp"] + 86_400),

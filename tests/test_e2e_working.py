@@ -6,8 +6,7 @@ change both leave the person waiting after the ack; each gets the note first.
 
 from __future__ import annotations
 
-from bot.sandbox.simulator.seed import ACME
-from tests.harness import GROUP_MEMBER, WRITER, running_bot, text_of
+from tests.harness import GROUP_MEMBER, WRITER, acme_id, running_bot, text_of
 
 WORKING = "Working on it"
 
@@ -33,8 +32,7 @@ async def test_slow_confirm_replaces_the_card_with_the_note_then_the_outcome() -
         assert [True, True] == [p.get("replace_original") for p in posts]
         assert WORKING in text_of(posts[0])
         assert "Removed ada@acme.io" in text_of(posts[1])
-        org = bot.sim.state.find_org_by_name(ACME)
-        assert None is bot.sim.state.find_member_by_email(org.id, "ada@acme.io")
+        assert None is bot.sim.state.find_member_by_email(acme_id(bot.sim), "ada@acme.io")
 
 
 async def test_slow_page_click_gets_the_working_note_in_place_of_the_list() -> None:

@@ -8,7 +8,7 @@ command's message), whether the answer came over HTTP or Socket Mode.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
@@ -114,7 +114,8 @@ def bolt_app(slack: FakeSlack, seen: Arrivals[tuple[str, Any]]) -> AsyncApp:
 
 
 async def dispatch(app: AsyncApp, body: bytes, content_type: str = "") -> tuple[int, str]:
-    headers = sign(body, SECRET, content_type=content_type) if content_type else sign(body, SECRET)
+    signed = sign(body, SECRET, content_type=content_type) if content_type else sign(body, SECRET)
+    headers: dict[str, str | Sequence[str]] = dict(signed)
     response = await app.async_dispatch(AsyncBoltRequest(body=body.decode(), headers=headers))
     return response.status, response.body
 
@@ -131,8 +132,8 @@ async def test_bolt_routes_each_payload_to_its_listener(
     trigger = slack.new_trigger_id(ANN)
     by_ann = {"user_id": ANN, "trigger_id": trigger}
     payloads = [
-        view_action_body(view=view, action_id="approve", **by_ann),
-        view_action_body(view=home, action_id="approve", **by_ann),
+        view_action_body(view=view, action_id="approve", user_id=ANN, trigger_id=trigger),
+        view_action_body(view=home, action_id="approve", user_id=ANN, trigger_id=trigger),
         view_submission_body(view=with_state(view, TYPED), **by_ann),
         block_suggestion_body(view=view, user_id=ANN, action_id="pick_org", value="ac"),
         shortcut_body(callback_id="new_request", **by_ann),

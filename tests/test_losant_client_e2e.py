@@ -2,14 +2,14 @@
 
 Everything here goes through real sockets: the client's connection pool, aiohttp's
 server, injected faults (status codes, delays, dropped connections). Backoff delays
-are recorded instead of slept; only the timeout tests wait, for a fraction of a second.
+are recorded instead of slept; only the timeout tests wait, for a fraction of a second,
+and they assert what Losant received, within bounds far longer than the timeouts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -31,7 +31,7 @@ from bot.edges.losant.errors import (
 )
 from bot.edges.losant.models import MemberPatch, MemberPostByEmail, MemberPostByUserId
 from bot.sandbox.simulator import Simulator
-from tests.harness import free_port
+from tests.harness import ManualClock, free_port
 
 READ_ONLY_TOKEN = "read-only-token"
 Connect = Callable[..., LosantClient]
@@ -382,26 +382,36 @@ async def test_a_refused_connection_means_the_write_did_not_apply(connect: Conne
 
 
 async def test_a_slow_read_is_abandoned_at_the_timeout_and_retried(
-    simulator: Simulator, connect: Connect
+    simulator: Simulator, connect: Connect, sleeps: list[float]
 ) -> None:
-    """A read stuck past timeout_s is given up on and the retry gets the answer."""
-    simulator.faults.add(method="GET", delay_s=5.0)
-    started = time.monotonic()
-    org = await connect(timeout_s=0.2).get_org(org_id(simulator, "Acme"))
-    elapsed = time.monotonic() - started
-    assert ("Acme", 2, True) == (org.name, len(simulator.requests), elapsed < 1.0)
+    """A read Losant never answers is given up on at the timeout (the bound here is far
+    longer) and the retry gets the answer."""
+    simulator.faults.gate(method="GET", times=1)
+    org = await asyncio.wait_for(connect(timeout_s=0.2).get_org(org_id(simulator, "Acme")), 10)
+    assert ("Acme", [None, 200], 1) == (
+        org.name,
+        [r.status for r in simulator.requests],
+        len(sleeps),
+    )
 
 
 async def test_a_read_never_outlasts_its_budget(simulator: Simulator, connect: Connect) -> None:
-    """Each attempt's timeout is cut to the budget left, so a hung Losant costs the budget."""
-    simulator.faults.add(method="GET", delay_s=5.0, times=None)
-    client = connect(timeout_s=0.4, retry_budget_s=0.5, rand=lambda: 0.0)
-    started = time.monotonic()
+    """Each attempt's timeout is cut to what is left of the budget, so a hung Losant
+    costs the budget, not a whole timeout. On an injected clock the first attempt (a
+    503) and its backoff use half of a 0.5 s budget; the second, which Losant never
+    answers, is given up on after the 0.25 s left, not its 30 s timeout (the bound
+    here is 10 s), and there is no third."""
+    clock = ManualClock(now=0.0)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    simulator.faults.add(method="GET", status=503)
+    simulator.faults.gate(method="GET")
+    client = connect(timeout_s=30.0, retry_budget_s=0.5, clock=clock, sleep=sleep)
     with pytest.raises(LosantUnavailable):
-        await client.get_org(org_id(simulator, "Acme"))
-    elapsed = time.monotonic() - started
-    # Uncut, the second attempt alone would wait 0.4 s and end near 0.8 s.
-    assert (True, 2) == (0.45 <= elapsed < 0.7, len(simulator.requests))
+        await asyncio.wait_for(client.get_org(org_id(simulator, "Acme")), 10)
+    assert ([503, None], 0.25) == ([r.status for r in simulator.requests], clock.now)
 
 
 async def test_connections_are_reused(simulator: Simulator, connect: Connect) -> None:

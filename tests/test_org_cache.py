@@ -6,7 +6,7 @@ import pytest
 
 from bot.edges.losant.models import Org
 from bot.usecases.lookup import ORG_CACHE_S, OrgCache
-from tests.harness import ManualClock, running_bot
+from tests.harness import ManualClock, acme_id, running_bot
 
 ORG = Org(id="a" * 24, name="Acme")
 
@@ -55,8 +55,8 @@ def test_cache_drops_the_oldest_org_when_full() -> None:
 async def test_second_list_by_id_asks_losant_only_for_the_members() -> None:
     """Listing an org by ID twice fetches the org once; after the TTL it is fetched again."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
-        org_id = bot.sim.state.find_org_by_name("Acme").id
+    async with running_bot(clock) as bot:
+        org_id = acme_id(bot.sim)
         org_path = f"/instances/{bot.sim.instance_id}/orgs/{org_id}"
 
         def org_calls() -> int:

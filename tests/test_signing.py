@@ -19,6 +19,7 @@ from bot.usecases.sealed import (
     seal,
     unseal,
 )
+from bot.usecases.sealed_runs import PendingRun
 
 KEY = b"8f742231b10e8888abcd99yyyzzz85a5"
 ORG = "5f0c2a1b3c4d5e6f7a8b9c0d"
@@ -158,6 +159,7 @@ def test_signed_bytes_that_are_not_json_are_refused() -> None:
 def test_expiry_boundary(now: float, expired: bool) -> None:
     """A value holds up to and including its expiry second, and not a moment after."""
     value = seal(REMOVE, KEY)
+    outcome: tuple[PendingChange | PendingRun | None, bool]
     try:
         outcome = (unseal(value, KEY, now=now), False)
     except ExpiredValue as exc:

@@ -5,7 +5,8 @@ Delays are observed through client timeouts, never by sleeping in the test.
 
 from __future__ import annotations
 
-import time
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -170,22 +171,89 @@ async def test_delays_hold_the_answer(
 
 
 async def test_a_short_delay_still_answers(api: httpx.AsyncClient, simulator: Simulator) -> None:
-    """A delayed request is answered normally once its delay has passed."""
+    """A delayed request is answered normally once its delay has passed (by the
+    simulator's own record of when it arrived and when it answered)."""
     simulator.faults.add(delay_s=0.05)
-    started = time.perf_counter()
     response = await api.get(ORGS, timeout=5.0)
-    assert (200, True) == (response.status_code, time.perf_counter() - started >= 0.05)
+    [held] = simulator.requests
+    assert held.answered is not None
+    assert (200, 200, True) == (
+        response.status_code,
+        held.status,
+        held.answered - held.arrived >= 0.05,
+    )
 
 
-async def test_stop_does_not_wait_for_delayed_requests(simulator: Simulator) -> None:
-    """Stopping the simulator releases requests held by a long injected delay at once."""
-    simulator.faults.add(delay_s=60.0)
+@pytest.mark.parametrize(
+    "hold",
+    [
+        pytest.param(lambda sim: sim.faults.add(delay_s=3600.0), id="delay"),
+        pytest.param(lambda sim: sim.faults.gate(), id="gate"),
+    ],
+)
+async def test_stop_does_not_wait_for_held_requests(simulator: Simulator, hold: Any) -> None:
+    """Stopping the simulator releases requests held by an hour's delay or a closed gate:
+    stopping, and the held request, end within a bound far shorter than the hold."""
+    hold(simulator)
     async with httpx.AsyncClient(base_url=simulator.base_url, headers=AUTH) as client:
-        with pytest.raises(httpx.ReadTimeout):
-            await client.get(ORGS, timeout=0.1)
-    started = time.perf_counter()
-    await simulator.stop()
-    assert 1.0 > time.perf_counter() - started
+        held = asyncio.ensure_future(client.get(ORGS, timeout=30.0))
+        await simulator.wait_for_requests(1)
+        await asyncio.wait_for(simulator.stop(), timeout=10.0)
+        with contextlib.suppress(httpx.HTTPError):
+            await asyncio.wait_for(held, timeout=10.0)
+    assert held.done()
+
+
+# ---- gates ----------------------------------------------------------------------------
+
+
+async def test_a_gate_holds_matching_answers_until_released(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """Requests through a gate arrive and are recorded but wait unanswered, however
+    many there are, while others pass; opening the gate answers them all normally."""
+    released = simulator.faults.gate(method="GET", path=r"/orgs$")
+    held = [asyncio.ensure_future(api.get(ORGS, timeout=30.0)) for _ in range(3)]
+    await simulator.wait_for_requests(3)
+    passing = await api.get(acme_members(simulator))
+    waiting = [r.status for r in simulator.requests]
+    assert not any(task.done() for task in held)
+    released.set()
+    answers = await asyncio.wait_for(asyncio.gather(*held), timeout=10.0)
+    assert [None, None, None, 200] == waiting
+    assert 200 == passing.status_code
+    assert [200, 200, 200] == [a.status_code for a in answers]
+    assert [200, 200, 200, 200] == [r.status for r in simulator.requests]
+
+
+async def test_a_gate_can_hold_an_injected_answer_or_a_made_change(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """A gate combines with other faults: a held 503 is a 503 once released, and with
+    ``after_handling`` the write is made while only its answer is held."""
+    released = asyncio.Event()
+    simulator.faults.add(method="GET", status=503, gate=released)
+    simulator.faults.add(method="POST", after_handling=True, gate=released)
+    read = asyncio.ensure_future(api.get(ORGS, timeout=30.0))
+    write = asyncio.ensure_future(api.post(acme_members(simulator), json=NEW_MEMBER, timeout=30.0))
+    await simulator.wait_for_requests(2)
+    made_while_held = acme_roles(simulator).get("road.runner@acme.io")
+    released.set()
+    answers = await asyncio.wait_for(asyncio.gather(read, write), timeout=10.0)
+    assert "view" == made_while_held
+    assert [503, 200] == [a.status_code for a in answers]
+
+
+async def test_waiting_for_requests_that_never_come_says_what_did(
+    api: httpx.AsyncClient, simulator: Simulator
+) -> None:
+    """A bounded wait for requests fails with the list of what the simulator received."""
+    await api.get(ORGS)
+    with pytest.raises(
+        AssertionError,
+        match=r"(?s)expected 2 requests to the simulator.*GET /instances/.*/orgs -> 200",
+    ):
+        await simulator.wait_for_requests(2, timeout=0.1)
 
 
 async def test_requests_are_recorded_in_order(api: httpx.AsyncClient, simulator: Simulator) -> None:

@@ -8,6 +8,7 @@ checked on the state directly.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -169,3 +170,19 @@ def test_the_rate_limit_refills_over_time_and_bursts_a_seconds_worth() -> None:
 
 def _org(state: SimulatorState, name: str) -> Org:
     return next(org for org in state.orgs.values() if org.name == name)
+
+
+async def test_the_simulator_counts_the_calls_in_flight_at_once() -> None:
+    """Three calls sent together and held by latency are three in flight; reset forgets it."""
+    headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
+    async with (
+        Simulator(latency_s=0.5) as sim,
+        httpx.AsyncClient(base_url=sim.base_url, headers=headers) as client,
+    ):
+        await client.get(ORGS)
+        assert (1, 0) == (sim.peak_in_flight, sim.in_flight)
+        await asyncio.gather(*(client.get(ORGS) for _ in range(3)))
+        assert (3, 0) == (sim.peak_in_flight, sim.in_flight)
+        assert sim.requests[0].arrived <= sim.requests[-1].arrived
+        sim.reset()
+        assert 0 == sim.peak_in_flight

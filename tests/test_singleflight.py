@@ -7,6 +7,7 @@ is exact and nothing waits for time.
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -122,3 +123,32 @@ async def test_a_caller_after_an_abandoned_run_gets_a_run_of_its_own() -> None:
     assert "answer 2" == await second
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+async def test_waiters_resume_one_per_turn_of_the_loop() -> None:
+    """When the answer lands, waiters resume one after another, never all in one stretch."""
+    flights, call = SingleFlight(), Call()
+    callers = [asyncio.create_task(flights.run("k", call)) for _ in range(5)]
+    await settle()
+    call.answer()
+    finished = [0]
+    for _ in range(100):
+        await asyncio.sleep(0)
+        finished.append(sum(caller.done() for caller in callers))
+        if finished[-1] == len(callers):
+            break
+    steps = {after - before for before, after in itertools.pairwise(finished)}
+    assert ({0, 1}, ["answer 1"] * 5) == (steps, [c.result() for c in callers])
+
+
+async def test_a_waiter_leaving_on_its_turn_hands_the_turn_on() -> None:
+    """A caller cancelled just as its turn comes does not leave the callers after it waiting."""
+    flights, call = SingleFlight(), Call()
+    first, leaving, last = (asyncio.create_task(flights.run("k", call)) for _ in range(3))
+    await settle()
+    call.answer()
+    while not first.done():  # noqa: ASYNC110 - stepping the loop turn by turn is the point
+        await asyncio.sleep(0)
+    leaving.cancel()  # its turn was handed to it as the first caller finished
+    await settle()
+    assert (True, "answer 1") == (leaving.cancelled(), last.result())

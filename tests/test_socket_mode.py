@@ -1,4 +1,4 @@
-"""Socket Mode end to end: the real app behind Bolt's AsyncSocketModeHandler (DESIGN §7).
+"""Socket Mode end to end: the real app behind Bolt's AsyncSocketModeHandler (ARCHITECTURE.md §7).
 
 The bot is connected with ``bot.serving.serve.socket_mode``, the same code ``python -m bot``
 runs when SLACK_APP_TOKEN is set. The handler asks the fake Slack's Web API for

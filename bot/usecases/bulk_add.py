@@ -101,7 +101,9 @@ class BulkAdding:
 
     async def _add_one(self, org: Org, ref: MemberRef, role: Role) -> PersonResult:
         try:
-            added = await self._writes.add(org, ref, role, read_first=False)
+            added = await fanout.patiently(
+                lambda: self._writes.add(org, ref, role, read_first=False)
+            )
         except BotError as exc:  # a Slack user without a usable email, say
             return PersonResult(ref.value, "not_valid", detail=exc.message)
         except (LosantInvalidEmail, LosantInvalidRole, LosantMemberNotFound) as exc:

@@ -31,7 +31,7 @@ class Finder:
         ref = await self._lookup.target(ref)  # a Slack user becomes their profile email
         if ref.kind == "user_id":
             return await self._memberships(ref.value, ref.value, known=None, scanned=None)
-        orgs = await self._losant.all_orgs()
+        orgs = await self._losant.all_orgs(fanout=self._limit)
 
         async def has_them(org: Org) -> Member | None:
             return await self._losant.find_member_in_org(org.id, ref.value)
@@ -49,7 +49,7 @@ class Finder:
     async def _memberships(
         self, person: str, user_id: str, *, known: Membership | None, scanned: int | None
     ) -> Found:
-        orgs = await self._losant.orgs_with_member(user_id)
+        orgs = await self._losant.orgs_with_member(user_id, fanout=self._limit)
 
         async def role_in(org: Org) -> Membership | None:
             if known is not None and org.id == known.org.id:

@@ -24,7 +24,7 @@ from bot.usecases.results_runs import (
     OrgOutcome,
     OrgResult,
 )
-from bot.usecases.sealed_runs import OrgRole, PendingOffboard, Sealer, fits
+from bot.usecases.sealed_runs import MAX_ORGS, OrgRole, PendingOffboard, Sealer, fits
 from bot.usecases.writes import Writes
 
 
@@ -49,7 +49,7 @@ class Offboarding:
         email = next((m.member.email for m in found.memberships if m.member.email), None)
         expires_at = self._sealer.expiry()
         orgs = [OrgRole(m.org.id, m.member.role) for m in found.memberships]
-        covered = len(orgs)
+        covered = min(len(orgs), MAX_ORGS)
         while True:
             run = PendingOffboard(found.user_id, email, tuple(orgs[:covered]), actor, expires_at)
             token = self._sealer.seal(run)
@@ -60,7 +60,10 @@ class Offboarding:
 
     async def carry_out(self, run: PendingOffboard, progress: Progress) -> Offboarded:
         """Remove the person from each org on the card that still has them."""
-        still_in = {org.id: org for org in await self._losant.orgs_with_member(run.user_id)}
+        still_in = {
+            org.id: org
+            for org in await self._losant.orgs_with_member(run.user_id, fanout=self._limit)
+        }
         who = run.email or run.user_id
         done = 0
 
@@ -85,10 +88,11 @@ class Offboarding:
             return OrgResult(org.id, org.name, member.role, outcome, detail, status)
 
         try:
-            removed = await self._writes.remove(org, member)
+            removed = await fanout.patiently(lambda: self._writes.remove(org, member))
         except LosantBadRequest as exc:
-            if member.role == "admin":
-                return result("kept", "their org's last admin: Losant refuses", exc.status)
+            # Losant keeps an org's last admin; any other refusal is shown in its own words.
+            if member.role == "admin" and "admin" in exc.message.lower():
+                return result("kept", "they are its last admin; Losant refuses", exc.status)
             return result("failed", exc.message, exc.status)
         except LosantError as exc:
             return result("failed", exc.message, exc.status)

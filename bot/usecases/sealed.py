@@ -3,7 +3,7 @@
 A Confirm click may reach any process of the bot, long after the card was drawn,
 so the button itself carries the change (operation, org, target, role), who asked
 for it, and until when it holds, sealed with an HMAC under a secret all processes
-share (DESIGN §4). Nothing is stored server-side. Anyone can read a value (it is
+share (ARCHITECTURE.md §4). Nothing is stored server-side. Anyone can read a value (it is
 base64, not encrypted: it holds nothing the person who clicks could not see), but an
 edited, truncated or foreign value is refused, and so is an expired one.
 
@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -34,6 +34,9 @@ from pydantic import ValidationError as PydanticValidationError
 from bot.edges.losant.models import ObjectId, Role, is_email, is_object_id
 from bot.slack_ids import USER_ID
 from bot.usecases.durations import MAX_DURATION_S
+
+if TYPE_CHECKING:  # sealed_runs builds on this module
+    from bot.usecases.sealed_runs import PendingRun
 
 Op = Literal["add", "role", "remove"]
 
@@ -58,7 +61,7 @@ class TamperedValue(InvalidConfirmation):
 class ExpiredValue(InvalidConfirmation):
     """The value is authentic but too old; ``change`` says what it was for (for the audit)."""
 
-    def __init__(self, message: str, change: PendingChange | None) -> None:
+    def __init__(self, message: str, change: PendingChange | PendingRun | None) -> None:
         super().__init__(message)
         self.change = change
 

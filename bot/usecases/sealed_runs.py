@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from bot.edges.losant.models import ObjectId, Role
@@ -29,6 +28,7 @@ from bot.usecases.sealed import ExpiredValue, TamperedValue, b64, unb64
 
 PREFIX = "z."
 MAX_VALUE_CHARS = 2000  # Slack's limit on a button value
+MAX_ORGS = 200  # orgs one offboard card may cover; the rest are for a second offboard
 _DOMAIN = b"members-bot/confirm-run/v1."
 _TAMPERED = "This confirmation is not valid (it was changed or cut short); run the command again."
 _EXPIRED = "This confirmation has expired; run the command again."
@@ -95,7 +95,7 @@ class _Offboard(BaseModel):
     op: Literal["offboard"]
     user: ObjectId
     email: Annotated[str, StringConstraints(max_length=320)] | None
-    orgs: Annotated[list[tuple[ObjectId, Role]], Field(min_length=1, max_length=200)]
+    orgs: Annotated[list[tuple[ObjectId, Role]], Field(min_length=1, max_length=MAX_ORGS)]
     by: _Actor
     exp: _Expiry
 
@@ -153,22 +153,27 @@ def unseal_run(value: str, key: bytes, *, now: float) -> PendingRun:
     try:
         inflater = zlib.decompressobj()
         raw = inflater.decompress(unb64(body[len(PREFIX) :]), _MAX_JSON_BYTES)
-        data = json.loads(raw)
-        run = _typed(data)
+        run = _typed(raw)
     except (ValueError, zlib.error, PydanticValidationError):
         raise TamperedValue(_TAMPERED) from None
     if now > run.expires_at:
-        raise ExpiredValue(_EXPIRED, None)
+        raise ExpiredValue(_EXPIRED, run)  # authentic: the audit may say what it was for
     return run
 
 
-def _typed(data: object) -> PendingRun:
-    if isinstance(data, dict) and data.get("op") == "offboard":
-        o = _Offboard.model_validate(data)
-        orgs = tuple(OrgRole(org_id, role) for org_id, role in o.orgs)
-        return PendingOffboard(o.user, o.email, orgs, o.by, o.exp)
-    b = _BulkAdd.model_validate(data)
-    return PendingBulkAdd(b.org, tuple(b.who), b.role, b.by, b.exp)
+# Validated as JSON, not as the Python objects json.loads makes: strict mode takes a JSON
+# array for a tuple (an org and its role) only when it reads JSON.
+_WIRE: TypeAdapter[_Offboard | _BulkAdd] = TypeAdapter(
+    Annotated[_Offboard | _BulkAdd, Field(discriminator="op")]
+)
+
+
+def _typed(raw: bytes) -> PendingRun:
+    wire = _WIRE.validate_json(raw)
+    if isinstance(wire, _Offboard):
+        orgs = tuple(OrgRole(org_id, role) for org_id, role in wire.orgs)
+        return PendingOffboard(wire.user, wire.email, orgs, wire.by, wire.exp)
+    return PendingBulkAdd(wire.org, tuple(wire.who), wire.role, wire.by, wire.exp)
 
 
 def _mac(body: str, key: bytes) -> str:

@@ -1,6 +1,6 @@
 """The Confirm/Cancel card for risky changes, and what replaces it after a click.
 
-``remove`` and granting ``admin`` are asked twice (DESIGN §4). The card says
+``remove`` and granting ``admin`` are asked twice (ARCHITECTURE.md §4). The card says
 exactly what will happen, that only the invoker may confirm, and when it expires;
 the signed ``token`` rides in both buttons so any process can act on the click.
 """

@@ -1,6 +1,6 @@
 """The help reply and the "working on it" notice: the replies that need no data.
 
-Help lists only what the caller may run (DESIGN §4), so it doubles as the
+Help lists only what the caller may run (ARCHITECTURE.md §4), so it doubles as the
 answer to "what am I allowed to do here?".
 """
 

@@ -1,4 +1,4 @@
-"""The member list reply (DESIGN §5): who is in an org, 20 a page, with paging buttons.
+"""The member list reply (ARCHITECTURE.md §5): who is in an org, 20 a page, with paging buttons.
 
 Losant returns every member in one response, so this view is where the list is
 cut into pages. Each line's values are clipped to known widths, so 20 lines fit

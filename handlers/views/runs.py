@@ -42,7 +42,7 @@ def render_found(result: Found) -> Reply:
     head = f"*{who}* is a member of {count}:"
     hint = f"To take them out of all of them: {command('offboard', f'user={_person(result)}')}"
     return Reply(
-        text=f"{_person(result)} is a member of {count}.",
+        text=f"{who} is a member of {count}.",
         blocks=[section(head), *_listed(lines), context(hint)],
     )
 
@@ -58,7 +58,7 @@ def render_offboard_confirmation(result: OffboardConfirmation) -> Reply:
         rest = len(found.memberships) - result.covered
         notes.append(f"{plural(rest, 'more org')}: run offboard again once this is done.")
     return Reply(
-        text=f"Confirm: remove {_person(found)} from {plural(len(shown), 'org')}?",
+        text=f"Confirm: remove {who} from {plural(len(shown), 'org')}?",
         blocks=[
             section(question),
             *_listed(lines),
@@ -85,9 +85,7 @@ def render_offboarded(result: Offboarded) -> Reply:
     tally = _tally([r.outcome for r in result.results], _ORG_WORDS)
     lines = [_org_line(r, result.person) for r in _worst_first(result.results)]
     said = f"Offboarding *{who}*: {tally}."
-    return Reply(
-        text=f"Offboarding {result.person}: {tally}.", blocks=[section(said), *_listed(lines)]
-    )
+    return Reply(text=f"Offboarding {who}: {tally}.", blocks=[section(said), *_listed(lines)])
 
 
 def _org_line(r: OrgResult, person: str) -> str:
@@ -101,14 +99,14 @@ def _org_line(r: OrgResult, person: str) -> str:
 
 def render_bulk_confirmation(result: BulkAddConfirmation) -> Reply:
     org = clip(result.org.name, ORG_CHARS)
-    count = plural(len(result.targets), "person")
+    count = _people(len(result.targets))
     question = f"Add {count} to *{org}* as {role_label(result.role)}?"
     lines = [f"• {clip(t, EMAIL_CHARS)}" for t in result.targets]
     lines += [
         f"• {clip(n.text, EMAIL_CHARS)} — not valid: {clip(n.why, 200)}" for n in result.invalid
     ]
     return Reply(
-        text=f"Confirm: add {count} to {result.org.name} as {result.role}?",
+        text=f"Confirm: add {count} to {org} as {result.role}?",
         blocks=[
             section(question),
             *_listed(lines),
@@ -136,7 +134,7 @@ def render_bulk_added(result: BulkAdded) -> Reply:
     default = " (the default role)" if result.role_defaulted else ""
     said = f"Adding to *{org}* as {role_label(result.role)}{default}: {tally}."
     lines = [_person_line(r, result.org.id) for r in _worst_first(result.results)]
-    text = f"Adding to {result.org.name} as {result.role}: {tally}."
+    text = f"Adding to {org} as {result.role}{default}: {tally}."
     return Reply(text=text, blocks=[section(said), *_listed(lines)])
 
 
@@ -184,6 +182,10 @@ def _listed(lines: list[str]) -> list[dict[str, object]]:
     if rest > 0:
         blocks.append(context(f"…and {rest:,} more."))
     return blocks
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count:,} people"
 
 
 def _person(found: Found) -> str:

@@ -1,7 +1,7 @@
 """The async Losant API client: the only place the bot talks to Losant.
 
 Everything else wants typed answers and one error tree, not HTTP. This module owns
-the transport rules of DESIGN §6: one pooled ``httpx.AsyncClient`` per process, the
+the transport rules of ARCHITECTURE.md §6: one pooled ``httpx.AsyncClient`` per process, the
 headers Losant's official clients send, reads retried within a wall-time budget
 (``bot.edges.losant.retry``), and writes sent exactly once. A failed write says whether it
 may still have reached Losant (``may_have_applied``), so the caller can read back
@@ -40,6 +40,7 @@ from bot.edges.losant.models import (
     SortDirection,
     Success,
 )
+from bot.edges.losant.org_pages import FANOUT as PAGES_AT_ONCE
 from bot.edges.losant.org_pages import PER_PAGE, all_pages
 from bot.edges.losant.paths import InstancePaths, checked_id
 from bot.edges.losant.requester import ACCEPT_VERSION, HEADERS, Clock, Requester, Sleep
@@ -161,7 +162,7 @@ class LosantClient:
     ) -> MemberList:
         """Every member of the org (Losant does not page it), filtered and sorted by Losant.
 
-        A ``filter`` without ``filter_field`` filters on email, as DESIGN §4 says.
+        A ``filter`` without ``filter_field`` filters on email, as ARCHITECTURE.md §4 says.
         """
         params: dict[str, str] = {"sortField": sort_field, "sortDirection": sort_direction}
         if filter is not None:
@@ -210,19 +211,23 @@ class LosantClient:
         """Every org whose name equals ``name`` ignoring case (``query`` with ``$eq``+``$ci``)."""
         # A glob would treat "*" in a name as a wildcard; the advanced query matches exactly.
         query = json.dumps({"name": {"$eq": name, "$ci": True}}, separators=(",", ":"))
-        return await self._all_org_pages({"sortField": "name", "query": query})
+        return await self._all_org_pages({"sortField": "name", "query": query}, PAGES_AT_ONCE)
 
-    async def orgs_with_member(self, user_id: str) -> list[Org]:
-        """Every org the Losant user ``user_id`` belongs to, by name (all pages)."""
+    async def orgs_with_member(self, user_id: str, *, fanout: int = PAGES_AT_ONCE) -> list[Org]:
+        """Every org the Losant user ``user_id`` belongs to, by name (all pages, at most
+        ``fanout`` at once: work across orgs keeps to ``MEMBERS_FANOUT``)."""
         query = json.dumps({"memberId": checked_id("userId", user_id)}, separators=(",", ":"))
-        return await self._all_org_pages({"sortField": "name", "query": query})
+        return await self._all_org_pages({"sortField": "name", "query": query}, fanout)
 
-    async def all_orgs(self, *, filter: str | None = None) -> list[Org]:
-        """Every org matching the glob ``filter`` (all pages), sorted by name."""
+    async def all_orgs(
+        self, *, filter: str | None = None, fanout: int = PAGES_AT_ONCE
+    ) -> list[Org]:
+        """Every org matching the glob ``filter`` (all pages, at most ``fanout`` at once),
+        sorted by name."""
         params = {"sortField": "name", "sortDirection": "asc"}
         if filter is not None:
             params |= {"filterField": "name", "filter": filter}
-        return await self._all_org_pages(params)
+        return await self._all_org_pages(params, fanout)
 
     async def _orgs_page(self, params: dict[str, str], page: int, per_page: int) -> OrgList:
         # Losant's own clients send paging numbers as strings; so do we.
@@ -232,11 +237,11 @@ class LosantClient:
         query = params | paging | summary
         return await self._requests.read(self._paths.orgs, OrgList, query, named=_IN_INSTANCE)
 
-    async def _all_org_pages(self, params: dict[str, str]) -> list[Org]:
+    async def _all_org_pages(self, params: dict[str, str], fanout: int) -> list[Org]:
         async def page(number: int) -> OrgList:
             return await self._orgs_page(params, number, PER_PAGE)
 
-        return await all_pages(page, path=self._paths.orgs)
+        return await all_pages(page, path=self._paths.orgs, fanout=fanout)
 
     async def _member_list(self, body: bytes) -> MemberList:
         return await decode_member_list(body, self._decode_turn)

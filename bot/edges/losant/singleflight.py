@@ -9,13 +9,19 @@ the answer is out, so nobody is ever given an old answer.
 
 The shared read runs as a task of its own, so one waiter being cancelled does not
 cancel it for the others; it is cancelled only when nobody waits for it any more.
+
+When the answer lands, its waiters resume one per turn of the event loop, each
+handing the turn to the next, rather than all at once: fifty commands sharing one
+slow read would otherwise all render and send their replies in one stretch, and a
+new command's ack would wait behind all fifty (measured: ack p99 from 21 to 91 ms).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable, Coroutine, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
@@ -24,8 +30,19 @@ T = TypeVar("T")
 @dataclass
 class _Flight:
     task: asyncio.Task[Any]
+    turns: deque[asyncio.Future[None]] = field(default_factory=deque)
     waiters: int = 0
     abandoned: bool = False
+
+    def pass_turn(self) -> None:
+        """Wake the next waiter, once the answer is in (it wakes on the loop's next turn)."""
+        if not self.task.done():
+            return
+        while self.turns:
+            turn = self.turns.popleft()
+            if not turn.done():  # a waiter that left has a cancelled turn
+                turn.set_result(None)
+                return
 
 
 class SingleFlight:
@@ -43,21 +60,30 @@ class SingleFlight:
         flight = self._flights.get(key)
         # A flight that has landed (its callback still to run) or was given up is over.
         if flight is None or flight.task.done() or flight.abandoned:
-            flight = _Flight(asyncio.create_task(call()))
-            self._flights[key] = flight
-            flight.task.add_done_callback(lambda task: self._landed(key, task))
+            flight = self._start(key, call)
+        turn = asyncio.get_running_loop().create_future()
+        flight.turns.append(turn)
         flight.waiters += 1
         try:
-            return cast(T, await asyncio.shield(flight.task))
+            await turn
+            return cast(T, flight.task.result())
         finally:
             flight.waiters -= 1
+            if turn.done() and not turn.cancelled():
+                flight.pass_turn()  # it was this caller's turn: hand it on
             if flight.waiters == 0 and not flight.task.done():
                 flight.abandoned = True  # every caller has gone: the answer is wanted by none
                 flight.task.cancel()
 
-    def _landed(self, key: Hashable, task: asyncio.Task[Any]) -> None:
-        flight = self._flights.get(key)
-        if flight is not None and flight.task is task:
+    def _start(self, key: Hashable, call: Callable[[], Coroutine[Any, Any, Any]]) -> _Flight:
+        flight = _Flight(asyncio.create_task(call()))
+        self._flights[key] = flight
+        flight.task.add_done_callback(lambda _: self._landed(key, flight))
+        return flight
+
+    def _landed(self, key: Hashable, flight: _Flight) -> None:
+        if self._flights.get(key) is flight:
             del self._flights[key]
-        if not task.cancelled():
-            task.exception()  # seen here, so an answer nobody waited for is not reported
+        if not flight.task.cancelled():
+            flight.task.exception()  # seen here, so an answer nobody waited for is not reported
+        flight.pass_turn()

@@ -17,6 +17,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.edges.losant.models import is_email
 from bot.usecases.errors import SlackLookupError
 
+# What users.info answers for an ID that names no one the bot can see.
+_NO_SUCH_USER = frozenset({"user_not_found", "user_not_visible"})
+
+
+def _slack_error(exc: SlackLookupError) -> str | None:
+    cause = exc.__cause__
+    if isinstance(cause, SlackApiError) and cause.response is not None:
+        error = cause.response.get("error")
+        return error if isinstance(error, str) else None
+    return None
+
 
 class SlackDirectory:
     """Looks people and user groups up in the Slack workspace."""
@@ -26,7 +37,16 @@ class SlackDirectory:
 
     async def email_of(self, user_id: str) -> str:
         """The email on a Slack user's profile (needs the ``users:read.email`` scope)."""
-        user = await self._call("users_info", user=user_id)
+        try:
+            user = await self._call("users_info", user=user_id)
+        except SlackLookupError as exc:
+            if _slack_error(exc) not in _NO_SUCH_USER:
+                raise
+            # Not worth trying again: the mention names nobody this workspace knows.
+            raise SlackLookupError(
+                f"Slack knows no user {user_id} in this workspace.",
+                hint="Pick the person from Slack's @ list, or name them by email: user=<email>.",
+            ) from exc
         profile: dict[str, Any] = (user.get("user") or {}).get("profile") or {}
         email = profile.get("email")
         if not isinstance(email, str) or not is_email(email):

@@ -24,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -41,12 +42,17 @@ LIFETIME_S = 30 * 60
 
 @dataclass(frozen=True)
 class ResponsePost:
-    """One POST to a response_url, and the HTTP status the fake answered it with."""
+    """One POST to a response_url, and the HTTP status the fake answered it with.
+
+    ``arrived`` is the fake's own ``time.monotonic()`` reading when the post came in, so
+    a test can show the app waited between two posts without a stopwatch of its own.
+    """
 
     url: str
     key: int
     payload: dict[str, Any]
     status: int = 200
+    arrived: float = field(default_factory=time.monotonic, compare=False)
 
 
 @dataclass

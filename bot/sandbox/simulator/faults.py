@@ -8,10 +8,16 @@ bodies that are not JSON, or JSON of the wrong shape), or drop the connection; w
 ``after_handling`` the request really changes the state first and only its answer is
 lost or late (the delay then holds the answer, not the request), which is the case
 a write must recover from by reading back.
+
+A rule with a ``gate`` (an ``asyncio.Event``) holds each matching answer until the
+test sets the event: a delay that ends when the test says, not after some seconds, so
+a test can show what the bot did *while* Losant was still holding an answer (the ack
+went out, the "working on it" note was posted) without timing anything.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass, field
@@ -37,6 +43,7 @@ class FaultRule:
     drop: bool = False
     times: int | None = 1
     after_handling: bool = False
+    gate: asyncio.Event | None = None
     hits: int = 0
 
     @property
@@ -113,6 +120,7 @@ class Faults:
         drop: bool = False,
         times: int | None = 1,
         after_handling: bool = False,
+        gate: asyncio.Event | None = None,
     ) -> FaultRule:
         """Append a rule; ``path`` is a regex searched in the URL path (no query string)."""
         if times is not None and times < 1:
@@ -127,9 +135,19 @@ class Faults:
             drop=drop,
             times=times,
             after_handling=after_handling,
+            gate=gate,
         )
         self.rules.append(rule)
         return rule
+
+    def gate(
+        self, *, method: str | None = None, path: str | None = None, times: int | None = None
+    ) -> asyncio.Event:
+        """Hold the answer to every matching request (the next ``times`` of them) until
+        the returned event is set; the requests are recorded as they arrive."""
+        released = asyncio.Event()
+        self.add(method=method, path=path, times=times, gate=released)
+        return released
 
     def add_from_spec(self, spec: dict[str, Any]) -> FaultRule:
         """Add a rule described as JSON; raises ``pydantic.ValidationError`` if malformed."""

@@ -9,6 +9,7 @@ is a snapshot joining the two, which is what the API (and test code) reads. A
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -123,7 +124,11 @@ class Member:
 
 @dataclass(slots=True)
 class RecordedRequest:
-    """One request as received; ``status`` is None until answered (and if dropped)."""
+    """One request as received; ``status`` is None until answered (and if dropped).
+
+    ``arrived`` and ``answered`` are the simulator's own ``time.monotonic()`` readings,
+    so a test can show a client waited between two requests without a stopwatch of its own.
+    """
 
     method: str
     path: str
@@ -132,3 +137,13 @@ class RecordedRequest:
     headers: Mapping[str, str]
     body: bytes
     status: int | None = None
+    arrived: float = field(default_factory=time.monotonic)
+    answered: float | None = None
+
+    def __repr__(self) -> str:
+        # Short, for wait_for_requests' failure message; and never the bearer token.
+        return f"<{self.method} {self.path} -> {self.status}>"
+
+    def answer(self, status: int) -> None:
+        self.status = status
+        self.answered = time.monotonic()

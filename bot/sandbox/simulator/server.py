@@ -24,6 +24,7 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 from pydantic import ValidationError
 
+from bot.sandbox.fake_slack.arrivals import Arrivals
 from bot.sandbox.loopback import LOOPBACK, listen
 from bot.sandbox.simulator.api import LosantApi
 from bot.sandbox.simulator.faults import FaultRule, Faults, default_error_body
@@ -60,7 +61,12 @@ class Simulator:
         self.read_only_token = read_only_token
         self.state = SimulatorState(instance_id)
         self.faults = Faults(latency_s)
-        self.requests: list[RecordedRequest] = []
+        self._arrivals: Arrivals[RecordedRequest] = Arrivals("requests to the simulator")
+        self.requests: list[RecordedRequest] = self._arrivals.items
+        # Requests received and not yet answered, now and at most since the last reset:
+        # what a client's "at most N calls in flight" promise is checked against.
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.base_url = ""
         self._seeding = Seeding(demo=seed, orgs=orgs, big_org=big_org)
         self._latency_s = latency_s
@@ -85,6 +91,19 @@ class Simulator:
         """The POST, PATCH and DELETE requests received, in order."""
         return [r for r in self.requests if r.method in WRITE_METHODS]
 
+    async def wait_for_requests(
+        self,
+        count: int,
+        *,
+        timeout: float = 10.0,  # noqa: ASYNC109 - every wait is bounded; this is the bound
+        matching: Callable[[RecordedRequest], bool] = lambda _: True,
+    ) -> list[RecordedRequest]:
+        """The first ``count`` matching requests, once they have arrived (answered or not).
+
+        Raises AssertionError after ``timeout`` seconds, listing every request received.
+        """
+        return await self._arrivals.wait_for(count, timeout=timeout, matching=matching)
+
     def reset(self) -> None:
         """Back to the starting state: seed data, no faults, nothing recorded."""
         self.state.clear()
@@ -94,6 +113,7 @@ class Simulator:
         self.rate_limit = RateLimit(self._rate) if self._rate is not None else None
         self.requests.clear()
         self._peers.clear()
+        self.peak_in_flight = self.in_flight
 
     def web_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
@@ -139,6 +159,16 @@ class Simulator:
         if request.path.startswith(_CONTROL_PREFIX):
             return await _losant_errors(request, handler)
         record = await self._record(request)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._answer(request, handler, record)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, record: RecordedRequest
+    ) -> web.StreamResponse:
         wait_s = self.rate_limit.take() if self.rate_limit is not None else None
         if wait_s is not None:
             record.status = 429
@@ -146,15 +176,18 @@ class Simulator:
         rule = self.faults.take(request.method, request.path)
         late = rule is not None and rule.after_handling
         await self._hold(self.faults.latency_s + (rule.delay_s if rule and not late else 0.0))
-        if rule is not None and rule.replaces_answer and not late:
-            return _inject(request, rule, record)
+        if rule is not None and not late:
+            await self._until_released(rule)
+            if rule.replaces_answer:
+                return _inject(request, rule, record)
         response = await _losant_errors(request, self._authorized(handler))
         if rule is not None and late:
             # The change is made; only its answer is late (a client timeout) or lost.
             await self._hold(rule.delay_s)
+            await self._until_released(rule)
             if rule.replaces_answer:
                 return _inject(request, rule, record)
-        record.status = response.status
+        record.answer(response.status)
         return response
 
     async def _hold(self, seconds: float) -> None:
@@ -162,6 +195,18 @@ class Simulator:
         if seconds > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _until_released(self, rule: FaultRule) -> None:
+        """Wait until the rule's gate is opened, or the simulator is stopping."""
+        if rule.gate is None or rule.gate.is_set():
+            return
+        released = asyncio.ensure_future(rule.gate.wait())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({released, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            released.cancel()
+            stopping.cancel()
 
     async def _record(self, request: web.Request) -> RecordedRequest:
         body = await request.read()
@@ -177,7 +222,7 @@ class Simulator:
             headers=CIMultiDictProxy(CIMultiDict(request.headers)),
             body=body,
         )
-        self.requests.append(record)
+        await self._arrivals.add(record)
         if request.transport is not None:
             self._peers.add(tuple(request.transport.get_extra_info("peername") or ()))
         return record
@@ -242,5 +287,5 @@ def _inject(request: web.Request, rule: FaultRule, record: RecordedRequest) -> w
             request.transport.abort()
         return web.Response()  # never written: the connection is already gone
     response = rule.response()
-    record.status = response.status
+    record.answer(response.status)
     return response
