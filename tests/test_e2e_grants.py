@@ -55,7 +55,7 @@ def audit_texts(bot: Harness) -> list[str]:
 async def test_an_added_person_is_removed_when_the_grant_ends() -> None:
     """`add … for=2h` adds now; two hours later one sweep removes them with one DELETE."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
+    async with running_bot(clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
         answer = await run(bot, "add org=Acme email=temp@acme.io role=edit for=2h")
         assert "Gave temp@acme.io `edit`" in text_of(answer)
         assert "edit" == role_of(bot, "temp@acme.io")
@@ -77,7 +77,7 @@ async def test_an_added_person_is_removed_when_the_grant_ends() -> None:
 async def test_a_raised_role_goes_back_to_the_previous_one() -> None:
     """`role … role=edit for=1h` on a collaborator puts `collaborate` back at the end."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
         assert "edit" == role_of(bot, "linus@acme.io")
 
@@ -92,7 +92,7 @@ async def test_a_raised_role_goes_back_to_the_previous_one() -> None:
 async def test_a_role_changed_meanwhile_is_left_alone_and_marked_drifted() -> None:
     """Someone else's change wins: no write at the end, `drifted`, and a word in the channel."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
+    async with running_bot(clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
         linus = bot.sim.state.find_member_by_email(acme_id(bot.sim), "linus@acme.io")
         assert linus is not None
@@ -114,7 +114,7 @@ async def test_a_role_changed_meanwhile_is_left_alone_and_marked_drifted() -> No
 async def test_a_person_already_gone_counts_as_reverted() -> None:
     """Removed by someone else before the end: the grant ends as reverted, with no write."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         await run(bot, "add org=Acme email=temp@acme.io role=view for=1h")
         temp = bot.sim.state.find_member_by_email(acme_id(bot.sim), "temp@acme.io")
         assert temp is not None
@@ -131,7 +131,7 @@ async def test_a_person_already_gone_counts_as_reverted() -> None:
 async def test_extending_moves_the_one_end_instead_of_adding_a_clock() -> None:
     """`extend for=3h` after 1h makes one grant end 4h after the start, reverted once."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=2h")
         clock.advance(HOUR)
         answer = await run(bot, "extend org=Acme user=linus@acme.io for=3h")
@@ -150,7 +150,7 @@ async def test_extending_moves_the_one_end_instead_of_adding_a_clock() -> None:
 async def test_granting_again_moves_the_end_and_keeps_what_to_put_back() -> None:
     """A second `role … for=` on a live grant moves its end; the first previous role returns."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
         await run(bot, "role org=Acme user=linus@acme.io role=view for=3h")
 
@@ -217,7 +217,7 @@ async def test_a_grant_whose_write_surely_failed_is_void_and_says_nothing_change
 async def test_a_time_limited_admin_is_confirmed_first_and_keeps_its_length() -> None:
     """Granting admin for 1h shows a Confirm card; the click grants it for that hour."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         card = await run(bot, "role org=Acme user=linus@acme.io role=admin for=1h")
         assert "for 1h" in text_of(card)
         assert [] == bot.sim.writes()
@@ -267,7 +267,7 @@ async def test_the_list_offers_writers_end_now_and_extend_and_readers_nothing() 
 async def test_the_extend_button_repeats_the_grants_length_from_now() -> None:
     """Extend on the list makes the grant end its length after the click."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=2h")
         listed = await run(bot, "grants")
         clock.advance(HOUR)
@@ -283,7 +283,7 @@ async def test_a_revert_losant_fails_three_times_is_flagged_once_then_retried_to
     """Three failed reverts back off (30 s, 60 s…), are flagged in the channel once and
     shown first in `grants`; when Losant recovers, the next sweep reverts it."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
+    async with running_bot(clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
         await run(bot, "role org=Acme user=margaret@acme.io role=edit for=3h")
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
         bot.sim.faults.add(method="PATCH", status=503, times=None)
@@ -313,7 +313,7 @@ async def test_a_revert_losant_fails_three_times_is_flagged_once_then_retried_to
 async def test_a_revert_fifteen_minutes_late_is_flagged_even_before_three_failures() -> None:
     """A grant still live 15 minutes after its end is flagged once, whatever its tries."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
+    async with running_bot(clock, MEMBERS_AUDIT_CHANNEL=AUDIT) as bot:
         await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
         bot.sim.faults.add(method="PATCH", status=503, times=None)
 
@@ -330,7 +330,7 @@ async def test_a_grant_whose_write_outcome_is_unknown_stays_live_and_ends_safely
     """Losant's answer lost and the read-back failing: the grant stays recorded, the person
     is told to check, and at the end the revert reads first and writes nothing needless."""
     clock = ManualClock()
-    async with running_bot(clock=clock) as bot:
+    async with running_bot(clock) as bot:
         bot.sim.faults.add(method="PATCH", status=503)
         bot.sim.faults.add(method="GET", path=r"/members/[0-9a-f]{24}$", status=503, times=None)
 

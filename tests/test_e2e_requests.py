@@ -80,7 +80,7 @@ async def test_an_approved_request_grants_updates_the_card_and_tells_the_request
     """Request → card with Approve/Deny → Approve: the role is granted for the time asked,
     the card says who approved and until when, and the requester gets a DM."""
     clock = ManualClock()
-    async with running_bot(clock=clock, **ENV) as bot:
+    async with running_bot(clock, **ENV) as bot:
         people(bot)
         asked = await ask(bot, 'request org=Acme role=edit for=2h reason="debug ticket 42"')
         assert "Asked for `edit` in *Acme* for 2h" in text_of(asked)
@@ -175,7 +175,7 @@ async def test_an_undecided_request_expires_and_its_card_says_so() -> None:
     """After MEMBERS_REQUEST_TTL_S a sweep expires it: the card and the requester are told,
     and a late click decides nothing."""
     clock = ManualClock()
-    async with running_bot(clock=clock, MEMBERS_REQUEST_TTL_S="3600", **ENV) as bot:
+    async with running_bot(clock, MEMBERS_REQUEST_TTL_S="3600", **ENV) as bot:
         people(bot)
         await ask(bot, 'request org=Acme role=edit for=1h reason="pairing"')
 
@@ -270,7 +270,7 @@ async def test_a_reader_not_listed_as_requester_is_refused() -> None:
 async def test_ending_soon_is_told_once_and_asking_again_makes_a_new_request() -> None:
     """15 minutes before the end the requester gets one DM; its button asks again."""
     clock = ManualClock()
-    async with running_bot(clock=clock, **ENV) as bot:
+    async with running_bot(clock, **ENV) as bot:
         people(bot)
         await ask(bot, 'request org=Acme role=edit for=2h reason="pairing"')
         await click(bot, "request_approve", user=APPROVER)

@@ -22,7 +22,7 @@ EVIL = "<!channel> & <@U0BOSS|boss> *bold*"
 LONG_EMAIL = "x" * 200 + "@acme.io"
 
 
-def grant(i: int = 0, **changes: object) -> Grant:
+def grant(i: int = 0, /, **changes: object) -> Grant:
     base = Grant(
         id=f"g{i:031d}",
         org_id="5f0c0ffee0c0ffee0c0ffee0",
