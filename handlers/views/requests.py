@@ -108,7 +108,7 @@ def render_decided(result: RequestDecided) -> Reply:
     request = result.request
     if not result.first:
         when = at(request.decided_at) if request.decided_at else "earlier"
-        said = f"Too late: {_outcome(request).lower()} ({when}). Nothing more was done."
+        said = f"Too late: this request expired ({when}); nobody decided it in time."
         if request.state is RequestState.APPROVED:
             said = f"Already approved by {_mention(request.decided_by or '')} ({when})."
         elif request.state is RequestState.DENIED:
