@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bot.edges.losant.client import LosantClient
-from bot.edges.losant.models import Member, MemberField, Org, Role, SortDirection
+from bot.edges.losant.models import Member, MemberField, SortDirection
 from bot.usecases.bulk_add import BulkAdding
 from bot.usecases.commands import (
     AddCommand,
@@ -38,6 +38,7 @@ from bot.usecases.commands import (
     RoleCommand,
     ShowCommand,
 )
+from bot.usecases.confirming import ChangeConfirmer
 from bot.usecases.errors import BotError, MemberNotFound
 from bot.usecases.find import Finder
 from bot.usecases.lifecycle_parts import LifecycleParts
@@ -46,7 +47,6 @@ from bot.usecases.offboard import Offboarding
 from bot.usecases.progress import Progress, unwatched
 from bot.usecases.results import (
     AmbiguousOrg,
-    ConfirmationNeeded,
     MemberAdded,
     MemberPage,
     MemberRemoved,
@@ -54,7 +54,7 @@ from bot.usecases.results import (
     OrgPage,
     Result,
 )
-from bot.usecases.sealed import Op, PendingChange, is_sealable_target, seal, unseal
+from bot.usecases.sealed import PendingChange, is_sealable_target, unseal
 from bot.usecases.sealed_runs import (
     PendingBulkAdd,
     PendingOffboard,
@@ -84,10 +84,10 @@ class Operations:
         self._lookup = Lookup(losant, resolve_email, orgs=OrgCache(clock=clock))
         self._writes = Writes(losant, self._lookup)
         self._key = signing_key
-        self._ttl = confirm_ttl_s
         self._clock = clock
         self._finder = Finder(losant, self._lookup, fanout_limit=fanout)
         sealer = Sealer(signing_key, confirm_ttl_s, clock)
+        self._confirmation = ChangeConfirmer(sealer)
         self._offboarding = Offboarding(losant, self._writes, fanout_limit=fanout, sealer=sealer)
         self._bulk = BulkAdding(self._lookup, self._writes, fanout_limit=fanout, sealer=sealer)
         self.lifecycle = lifecycle.build(
@@ -260,39 +260,6 @@ class Operations:
             filter=query.filter,
         )
         return listing.items
-
-    def _confirmation(
-        self,
-        org: Org,
-        op: Op,
-        target: str,
-        member: Member | None,
-        role: Role | None,
-        *,
-        actor: str,
-        duration_s: int | None = None,
-    ) -> ConfirmationNeeded:
-        expires_at = int(self._clock()) + self._ttl
-        change = PendingChange(
-            op=op,
-            org_id=org.id,
-            target=target,
-            role=role,
-            actor=actor,
-            expires_at=expires_at,
-            duration_s=duration_s,
-        )
-        return ConfirmationNeeded(
-            org=org,
-            subcommand=op,
-            target=(member.email if member and member.email else target),
-            member=member,
-            role=role,
-            previous_role=member.role if member else None,
-            token=seal(change, self._key),
-            expires_at=expires_at,
-            duration_s=duration_s,
-        )
 
 
 def _sealed_target(member: Member) -> str:
