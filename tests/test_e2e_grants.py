@@ -7,6 +7,7 @@ received is counted from the simulator's record, so "reverted once" means one wr
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.harness import (
     Harness,
     ManualClock,
     acme_id,
+    audit_lines,
     find_button,
     limit_problems,
     running_bot,
@@ -345,3 +347,24 @@ async def test_a_grant_whose_write_outcome_is_unknown_stays_live_and_ends_safely
         assert "edit" == grant.role
         assert (1, []) == (report.reverted, member_writes(bot, before))
         assert "collaborate" == role_of(bot, "linus@acme.io")
+
+
+async def test_each_step_is_logged_with_the_audit_keys_and_its_grant(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """granted and reverted are audit lines with every usual key, plus step and grant ID,
+    and the same steps are in the events table."""
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    clock = ManualClock()
+    async with running_bot(clock) as bot:
+        await run(bot, "role org=Acme user=linus@acme.io role=edit for=1h")
+        clock.advance(HOUR)
+        await bot.sweep()
+        events = await bot.runtime.store.events.recent()
+
+    records = [r for r in caplog.records if getattr(r, "event", None) == "audit"]
+    steps = [(getattr(r, "step", None), getattr(r, "grant", None)) for r in records]
+    grant_id = events[0].grant_id
+    assert [("granted", grant_id), ("reverted", grant_id)] == steps
+    assert [] == [line for line in audit_lines(caplog) if "<missing>" in line.values()]
+    assert ["reverted", "granted"] == [e.kind for e in events]
