@@ -1,15 +1,23 @@
-"""``python -m benchmarks.store_sweep``: what one sweep for due grants costs the database.
+"""``python -m benchmarks.store_sweep``: what one sweep for due grants costs.
 
 Every process sweeps every MEMBERS_SWEEP_S (30 s by default), so the sweep must stay cheap
 when the table is large and almost nothing is due. This fills a table with 10,000 live
-grants, 100 of them due, and measures one ``claim_due`` on SQLite and on PostgreSQL (a real,
-fsync-ing server from pgserver): the statements it sends (counted at the cursor) and its time, and
-the same for an idle sweep that finds nothing. Standalone: ``make bench`` does not run it.
+grants, 100 of them due, on SQLite and on PostgreSQL (a real, fsync-ing server from
+pgserver), and measures:
+
+* one ``claim_due``: the statements it sends (counted at the cursor) and its time, and the
+  same for an idle claim that finds nothing;
+* one whole sweep as every process runs it (``Sweeper.sweep``: expire requests, claim,
+  revert each due grant against the Losant simulator on loopback, finish, flag, warn):
+  its time, its statements, and its Losant calls; and an idle sweep.
+
+Standalone: ``make bench`` does not run it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
 import tempfile
 import time
@@ -21,10 +29,19 @@ from uuid import uuid4
 from sqlalchemy import event, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.edges.losant.client import LosantClient
 from bot.edges.store.engine import create_engine, database_url
 from bot.edges.store.migrate import upgrade
 from bot.edges.store.store import Store
 from bot.edges.store.tables import grants
+from bot.sandbox.simulator import Simulator
+from bot.usecases.audit import Auditor
+from bot.usecases.journal import Journal
+from bot.usecases.lookup import Lookup
+from bot.usecases.notices import Silent
+from bot.usecases.reverting import Reverter
+from bot.usecases.sweep import Sweeper
+from bot.usecases.writes import Writes
 
 GRANTS = 10_000
 DUE = 100
@@ -42,6 +59,7 @@ def _rows() -> list[dict[str, Any]]:
                 "org_id": f"org{i % 50:03}",
                 "org_name": f"Org {i % 50}",
                 "target_email": f"p{i}@acme.io",
+                "target_user_id": None,
                 "role": "edit",
                 "previous_role": None,
                 "state": "live",
@@ -98,10 +116,71 @@ async def measure(name: str, url: str) -> str:
     )
 
 
+async def measure_sweep(name: str, url: str) -> str:
+    """One line of figures for a whole sweep at ``url``, reverting against a simulator."""
+    await upgrade(url)
+    async with Simulator(seed=False) as sim:
+        org = sim.state.add_org("Bench")
+        people = [
+            sim.state.add_member(org.id, email=f"d{i}@acme.io", role="edit") for i in range(DUE)
+        ]
+        rows = _rows()
+        for row, member in zip(rows[:DUE], people, strict=True):
+            row.update(org_id=org.id, org_name="Bench", target_email=member.user.email,
+                       target_user_id=member.user.id, previous_role="view")  # fmt: skip
+        store = Store(create_engine(url))
+        losant = LosantClient.create(
+            base_url=sim.base_url, token=sim.token, instance_id=sim.instance_id
+        )
+        try:
+            async with store.engine.begin() as conn:
+                await conn.execute(grants.insert(), rows)
+            sweeper = _sweeper(store, losant)
+            counter = _Counter(store.engine)
+            calls = len(sim.requests)
+            started = time.perf_counter()
+            report = await sweeper.sweep()
+            busy_s, busy_statements = time.perf_counter() - started, counter.count
+            losant_calls = len(sim.requests) - calls
+            idle = []
+            for _ in range(RUNS):
+                counter.count = 0
+                started = time.perf_counter()
+                await sweeper.sweep()
+                idle.append(time.perf_counter() - started)
+        finally:
+            await losant.aclose()
+            await store.aclose()
+    assert report.reverted == DUE, report
+    return (
+        f"{name:<10} whole sweep, {GRANTS:,} live, {DUE} due: {busy_s * 1000:.0f} ms, "
+        f"{busy_statements} statements, {losant_calls} Losant calls"
+        f" | nothing due: {statistics.median(idle) * 1000:.2f} ms, {counter.count} statements"
+    )
+
+
+def _sweeper(store: Store, losant: LosantClient) -> Sweeper:
+    clock = NOW.timestamp
+    lookup = Lookup(losant, _no_slack)
+    journal = Journal(store.events, clock)
+    notices = Silent()
+    reverter = Reverter(
+        store, lookup, Writes(losant, lookup), journal, notices, clock=clock, owner="bench"
+    )
+    return Sweeper(store, reverter, journal, notices, Auditor(), clock=clock, every_s=30)
+
+
+async def _no_slack(user_id: str) -> str:
+    raise AssertionError("a sweep never asks Slack for an email")
+
+
 async def main() -> None:
     """Measure on SQLite, then on PostgreSQL when pgserver is installed."""
+    logging.getLogger("bot.audit").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         print(await measure("SQLite", database_url(None, cwd=Path(folder))))
+        sweep_db = database_url(f"sqlite:///{folder}/sweep.db", cwd=Path(folder))
+        print(await measure_sweep("SQLite", sweep_db))
         try:
             from tests.pg import Postgres
         except ImportError:
@@ -110,6 +189,7 @@ async def main() -> None:
         server = Postgres(Path(folder) / "pgdata", durable=True)
         try:
             print(await measure("PostgreSQL", await server.create_database()))
+            print(await measure_sweep("PostgreSQL", await server.create_database()))
         finally:
             server.stop()
 

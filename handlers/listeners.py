@@ -1,4 +1,5 @@
-"""Wiring the Slack listeners into a Bolt app: ``/members``, its buttons, forms and Home.
+"""Wiring the Slack listeners into a Bolt app: ``/members``, its buttons (paging,
+Confirm/Cancel, and those of grants and requests), forms and the Home tab.
 
 Each listener is one line: it names the work for what Bolt hands it (the ``command``,
 the ``action``, the submitted ``view``, the event). ``_listener`` wraps every one the
@@ -24,9 +25,21 @@ from handlers.actions import confirm_work, page_work
 from handlers.caller import Caller
 from handlers.delivery import deliver
 from handlers.deps import Deps
+from handlers.lifecycle_clicks import (
+    ask_again_work,
+    decide_work,
+    end_grant_work,
+    extend_grant_work,
+)
 from handlers.outcome import Work
+from handlers.views.direct import ASK_AGAIN_ACTION as ASK_AGAIN
 from handlers.views.forms import ADD_FORM, ORG_ACTION, REQUEST_FORM
+from handlers.views.grants import END_ACTION as GRANT_END
+from handlers.views.grants import EXTEND_ACTION as GRANT_EXTEND
 from handlers.views.home import HOME_ADD, HOME_REQUEST
+from handlers.views.requests import APPROVE_ACTION as APPROVE
+from handlers.views.requests import CONFIRM_APPROVE_ACTION as CONFIRM_APPROVE
+from handlers.views.requests import DENY_ACTION as DENY
 
 # What a listener turns Bolt's payload (``command`` or ``action``) into.
 MakeWork = Callable[[Deps, Caller, dict[str, Any]], Work]
@@ -47,6 +60,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ),
         "members_confirm": lambda d, c, a: confirm_work(d, c, value=_value(a), confirmed=True),
         "members_cancel": lambda d, c, a: confirm_work(d, c, value=_value(a), confirmed=False),
+        GRANT_END: lambda d, c, a: end_grant_work(d, c, value=_value(a)),
+        GRANT_EXTEND: lambda d, c, a: extend_grant_work(d, c, value=_value(a)),
+        APPROVE: lambda d, c, a: decide_work(d, c, value=_value(a), approve=True),
+        CONFIRM_APPROVE: lambda d, c, a: decide_work(
+            d, c, value=_value(a), approve=True, confirmed=True
+        ),
+        DENY: lambda d, c, a: decide_work(d, c, value=_value(a), approve=False),
+        ASK_AGAIN: lambda d, c, a: ask_again_work(d, c, value=_value(a)),
     }
     for action_id, make_work in clicks.items():
         app.action(action_id)(_listener(deps, make_work, on_card=True))

@@ -18,8 +18,10 @@ from bot.usecases.commands import (
     AddCommand,
     BulkAddCommand,
     Command,
+    GrantsCommand,
     HelpCommand,
     MemberRef,
+    RequestsCommand,
     org_of,
     role_of,
     target_of,
@@ -71,8 +73,16 @@ async def _run(
         )
         if not verdict.allowed or isinstance(command, HelpCommand):
             return _without_losant(command, verdict, caller, deps)
+    writer = approver = False
+    if isinstance(command, GrantsCommand):
+        # Writers get End now / Extend buttons on the list.
+        writer = await deps.access.level(caller.user) == "write"
+    elif isinstance(command, RequestsCommand):
+        approver = (await deps.access.may_approve(caller.user)).allowed
     try:
-        result = await deps.operations.run(command, actor=caller.user, progress=caller.progress)
+        result = await deps.operations.run(
+            command, actor=caller.user, progress=caller.progress, writer=writer, approver=approver
+        )
     except (LosantError, BotError) as exc:
         return outcome.for_error(
             exc,
@@ -104,9 +114,16 @@ def _homes_changed(command: Command, result: Result) -> tuple[str, ...]:
 def _without_losant(command: Command, verdict: Verdict, caller: Caller, deps: Deps) -> Outcome:
     """Help (only what the caller may run), or the refusal."""
     if verdict.allowed:
-        help_reply = render_help(
-            subcommands_for(verdict.level), USAGE, default_org=deps.default_org
-        )
+        offered = subcommands_for(verdict.level)
+        if "request" not in offered:
+            # A requester who may not read still learns the one thing they may do. Decided
+            # from what is known without Slack, so help stays an answer in the ack.
+            asks = deps.access.check_now(
+                user_id=caller.user, channel_id=caller.channel, subcommand="request"
+            )
+            if asks is not None and asks.allowed:
+                offered = (*offered, "request", "requests")
+        help_reply = render_help(offered, USAGE, default_org=deps.default_org)
         return Outcome(help_reply)
     reply = render_denied(
         caller.user,

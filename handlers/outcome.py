@@ -24,6 +24,7 @@ from bot.usecases.results import (
     RoleChanged,
     WriteUnknown,
 )
+from bot.usecases.results_grants import LifecycleResult
 from bot.usecases.results_runs import BulkAdded, Offboarded
 from handlers.audit_runs import run_events
 from handlers.caller import Caller
@@ -72,6 +73,9 @@ def for_result(result: Result, caller: Caller, *, replace: bool = False) -> Outc
     reply = render_result(result)
     if isinstance(result, Offboarded | BulkAdded):
         return Outcome(reply, replace, run_events(result, caller), as_one_run=True)
+    if isinstance(result, LifecycleResult):
+        # A grant's or a request's steps, already in the events table: now the log and channel.
+        return Outcome(reply, replace, tuple(step.audit(caller.channel) for step in result.steps))
     event = _audit(result, caller)
     return Outcome(reply, replace, (event,) if event else ())
 

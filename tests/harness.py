@@ -29,6 +29,7 @@ from bot.sandbox.simulator import Simulator
 from bot.sandbox.simulator.seed import ACME
 from bot.serving.app import web_app
 from bot.serving.runtime import Runtime
+from bot.usecases.sweep import SweepReport
 from handlers.views import Reply, check_limits
 from tests.fakes.signing import (
     JSON,
@@ -179,6 +180,16 @@ class Harness:
             return posts[-1].payload
         assert sent.ack, f"neither an ack message nor a reply for {sent!r}"
         return sent.ack
+
+    async def sweep(self, wait_s: float = 10.0) -> SweepReport:
+        """Run one sweep now (as the timer would), then let the audit channel post."""
+        report = await self.runtime.sweeper.sweep()
+        await self.settle(wait_s)
+        return report
+
+    def dms(self, user: str) -> list[dict[str, Any]]:
+        """What ``user`` sees in their direct conversation with the bot, oldest first."""
+        return self.slack.visible(user, user)
 
     async def settle(self, wait_s: float = 10.0) -> None:
         """Wait until the bot has finished every request it has started, and the audit

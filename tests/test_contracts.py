@@ -439,11 +439,20 @@ def test_the_manifest_declares_what_the_forms_and_home_tab_need(manifest: dict[s
     assert settings["interactivity"]["message_menu_options_url"].endswith(EVENTS_PATH)
 
 
+def test_the_manifest_opens_the_messages_tab_for_direct_messages(
+    manifest: dict[str, Any],
+) -> None:
+    """Requesters' DMs land in the app's Messages tab, which must be on."""
+    assert True is manifest["features"]["app_home"]["messages_tab_enabled"]
+
+
 def test_the_manifest_asks_for_exactly_the_scopes_the_code_uses(manifest: dict[str, Any]) -> None:
     """The bot scopes are the ones its calls need, and nothing more."""
     expected = {
         "commands",  # the /members command
-        "chat:write",  # chat.postMessage to MEMBERS_AUDIT_CHANNEL, and DMs answering forms
+        # chat.postMessage to MEMBERS_AUDIT_CHANNEL and the approval channel, and to a user
+        # ID for a DM (no conversations.open, so no im:write); chat.update for the cards
+        "chat:write",
         "users:read",  # users.info (Slack requires it alongside users:read.email)
         "users:read.email",  # the email in users.info, for @mentions
         "usergroups:read",  # usergroups.users.list, for S… IDs in the allowlists

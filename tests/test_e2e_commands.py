@@ -138,21 +138,6 @@ async def test_add_by_user_id_posts_the_user_id_branch() -> None:
         assert [{"userId": someone.user_id, "role": "edit"}] == posts
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param("add org=Acme email=new.person@acme.io for=2h", id="add"),
-        pytest.param("role org=Acme user=bo@acme.io role=edit for=2h", id="role"),
-    ],
-)
-async def test_time_limited_change_is_not_made_as_a_lasting_one(text: str) -> None:
-    """Until grants can end by themselves, `for=` is refused and Losant gets no write."""
-    async with running_bot() as bot:
-        reply = await bot.reply(await bot.command(text))
-        assert "for= is not available yet" in text_of(reply)
-        assert [] == bot.sim.writes()
-
-
 async def test_add_existing_member_says_so_with_current_role() -> None:
     """Adding a member again changes nothing and shows their role and how to change it."""
     async with running_bot() as bot:

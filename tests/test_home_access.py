@@ -8,8 +8,10 @@ from bot.edges.losant.client import LosantClient
 from bot.sandbox.simulator import Simulator
 from bot.sandbox.simulator.scale import AUDITOR
 from bot.usecases.commands import MemberRef
+from bot.usecases.find import Finder
 from bot.usecases.home_data import ROLES_SHOWN
-from bot.usecases.operations import Operations
+from bot.usecases.lookup import Lookup, OrgCache
+from bot.usecases.progress import unwatched
 
 GENERATED = 600
 ONE_MEMBER = re.compile(r"/orgs/[0-9a-f]{24}/members/[0-9a-f]{24}$")
@@ -25,8 +27,9 @@ async def test_someone_in_many_orgs_costs_a_role_read_per_org_shown() -> None:
         async with LosantClient.create(
             base_url=sim.base_url, token=sim.token, instance_id=sim.instance_id
         ) as client:
-            operations = Operations(client, no_slack, signing_key=b"k" * 32, confirm_ttl_s=60)
-            found = await operations.access_of(MemberRef("email", AUDITOR), roles_for=ROLES_SHOWN)
+            finder = Finder(client, Lookup(client, no_slack, orgs=OrgCache()), fanout_limit=8)
+            person = MemberRef("email", AUDITOR)
+            found = await finder.find(person, unwatched(), roles_for=ROLES_SHOWN)
         role_reads = [r for r in sim.requests if ONE_MEMBER.search(r.path)]
 
     names = [m.org.name for m in found.memberships]

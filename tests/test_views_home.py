@@ -52,7 +52,7 @@ def grant(n: int, *, ends_in: timedelta, name: str = "Acme") -> Grant:
         target_email="ada@acme.io", role="admin", previous_role="edit", state=GrantState.LIVE,
         ends_at=NOW + ends_in, granted_by="U0BO", reason=None, request_id=None, created_at=NOW,
         updated_at=NOW, revoked_by=None, lease_owner=None, lease_until=None, attempts=0,
-        next_attempt_at=None, last_error=None, flagged_at=None,
+        next_attempt_at=None, last_error=None, flagged_at=None, duration_s=7200, warned_at=None,
     )  # fmt: skip
 
 

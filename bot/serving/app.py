@@ -1,9 +1,10 @@
 """Building the Bolt app from settings and collaborators, and the web server around it.
 
-``create_app`` takes everything with I/O from outside (the Losant client, the
-response sender, the in-flight tracker, the auditor), so the entry point, the console
-and the tests all build the same real app. ``web_app`` adds ``GET /healthz`` next to
-Bolt's signed ``POST /slack/events``.
+``build_deps`` takes everything with I/O from outside (the Losant client, the response
+sender, the in-flight tracker, the auditor, the database) and wires what the listeners
+and the sweep share; ``create_app`` registers the listeners on a Bolt app. The entry
+point, the console and the tests all build the same real app. ``web_app`` adds
+``GET /healthz`` next to Bolt's signed ``POST /slack/events``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.edges.losant.client import LosantClient
 from bot.edges.slack.directory import SlackDirectory
+from bot.edges.slack.notifier import SlackNotifier
 from bot.edges.slack.responder import Responder
 from bot.edges.slack.surfaces import Surfaces
 from bot.edges.store import Store
@@ -29,10 +31,12 @@ from bot.serving.logs import request_id_var
 from bot.usecases.access import AccessPolicy, GroupDirectory
 from bot.usecases.audit import Auditor
 from bot.usecases.home import HomeTab
+from bot.usecases.lifecycle_parts import LifecycleParts
 from bot.usecases.operations import Operations
 from handlers.deps import Deps
 from handlers.home import home_publisher
 from handlers.listeners import register
+from handlers.notices import SlackNotices
 from handlers.views import render_internal_error
 
 log = logging.getLogger("bot.app")
@@ -47,68 +51,36 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(token=bot_token, base_url=settings.slack_api_url)
 
 
-def create_app(
+def build_deps(
     settings: Settings,
     losant: LosantClient,
     *,
     responder: Responder,
     inflight: InFlight,
     auditor: Auditor,
-    slack_client: AsyncWebClient | None = None,
+    slack_client: AsyncWebClient,
     store: Store,
-    authorize: Authorize | None = None,
+    owner: str,
     clock: Callable[[], float] = time.time,
-) -> AsyncApp:
-    """The Bolt app with the ``/members`` listeners registered; nothing global."""
-    app, _ = wire(
-        settings,
-        losant,
-        responder=responder,
-        inflight=inflight,
-        auditor=auditor,
-        slack_client=slack_client,
-        store=store,
-        authorize=authorize,
-        clock=clock,
-    )
-    return app
-
-
-def wire(
-    settings: Settings,
-    losant: LosantClient,
-    *,
-    responder: Responder,
-    inflight: InFlight,
-    auditor: Auditor,
-    slack_client: AsyncWebClient | None = None,
-    store: Store,
-    authorize: Authorize | None = None,
-    clock: Callable[[], float] = time.time,
-) -> tuple[AsyncApp, Deps]:
-    """``create_app``'s app, and what its listeners were given: for work that runs outside
-    a request (rebuilding Home tabs, sweeping grants) to use the same collaborators."""
-    client = slack_client or web_client(settings)
-    app = AsyncApp(
-        client=client,
-        signing_secret=(
-            settings.slack_signing_secret.get_secret_value()
-            if settings.slack_signing_secret
-            else ""
-        ),
-        # Socket Mode requests come over an authenticated websocket and carry no signature.
-        request_verification_enabled=not settings.socket_mode,
-        authorize=authorize,
-        process_before_response=False,
-        logger=logging.getLogger("slack_bolt"),
-    )
-    directory = SlackDirectory(client)
-    groups = GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s)
+) -> Deps:
+    """Everything the listeners (and the sweep) use, built once from the settings."""
+    directory = SlackDirectory(slack_client)
     access = AccessPolicy(
         writers=settings.members_writers,
         readers=settings.members_readers,
         channels=settings.members_channels,
-        groups=groups,
+        groups=GroupDirectory(directory.group_members, ttl_s=settings.members_group_cache_s),
+        approvers=settings.approvers,
+        requesters=settings.requesters,
+    )
+    notices = SlackNotices(SlackNotifier(slack_client), settings.approval_channel)
+    lifecycle = LifecycleParts(
+        store=store,
+        notices=notices,
+        limits=settings.grant_limits,
+        approval_channel=settings.approval_channel,
+        request_ttl_s=settings.members_request_ttl_s,
+        owner=owner,
     )
     operations = Operations(
         losant,
@@ -117,9 +89,10 @@ def wire(
         confirm_ttl_s=settings.members_confirm_ttl_s,
         fanout=settings.members_fanout,
         clock=clock,
+        lifecycle=lifecycle,
     )
-    surfaces = Surfaces(client)
-    deps = Deps(
+    surfaces = Surfaces(slack_client)
+    return Deps(
         operations=operations,
         access=access,
         auditor=auditor,
@@ -132,14 +105,38 @@ def wire(
             operations=operations,
             store=store,
             access=access,
-            is_approver=_approvers(settings, groups),
+            is_approver=access.is_approver,
             email_of=directory.email_of,
             publish=home_publisher(surfaces),
             clock=clock,
         ),
         grant_limits=settings.grant_limits,
     )
+
+
+def create_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    slack_client: AsyncWebClient,
+    authorize: Authorize | None = None,
+) -> AsyncApp:
+    """The Bolt app with the ``/members`` listeners registered; nothing global."""
+    app = AsyncApp(
+        client=slack_client,
+        signing_secret=(
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else ""
+        ),
+        # Socket Mode requests come over an authenticated websocket and carry no signature.
+        request_verification_enabled=not settings.socket_mode,
+        authorize=authorize,
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
     register(app, deps)
+    responder = deps.responder
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
@@ -150,19 +147,7 @@ def wire(
         if isinstance(url, str) and url:
             await responder.send(url, render_internal_error(request_id).to_dict())
 
-    return app, deps
-
-
-def _approvers(settings: Settings, groups: GroupDirectory) -> Callable[[str], Awaitable[bool]]:
-    """Whether someone decides access requests (``MEMBERS_APPROVERS``, else the writers)."""
-    # The policy's writers are exactly the approvers: "may write" reads "may approve".
-    policy = AccessPolicy(writers=settings.approvers, readers=(), channels=(), groups=groups)
-
-    async def is_approver(user_id: str) -> bool:
-        verdict = await policy.check(user_id=user_id, channel_id=None, subcommand="add")
-        return verdict.allowed
-
-    return is_approver
+    return app
 
 
 def web_app(app: AsyncApp) -> web.Application:

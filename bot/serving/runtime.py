@@ -1,6 +1,7 @@
 """The process-wide resources and their lifetime: one Losant HTTP client, one session
 for replies, one Slack Web API client, one in-flight tracker, one auditor (and its
-audit channel poster), the database, and the app built on them.
+audit channel poster), the database, the app built on them, and the sweep for what falls
+due.
 
 ``python -m bot``, the console and the end-to-end tests all open a ``Runtime``
 (``await Runtime.open(settings)``), so they run the same wiring; closing it closes
@@ -10,7 +11,10 @@ every connection.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -24,14 +28,21 @@ from bot.edges.slack.audit_channel import AuditChannel
 from bot.edges.slack.responder import Responder
 from bot.edges.store import Store
 from bot.edges.store.engine import database_url
-from bot.serving.app import Authorize, web_client, wire
+from bot.serving.app import Authorize, build_deps, create_app, web_client
 from bot.serving.inflight import InFlight
 from bot.usecases.audit import Auditor
+from bot.usecases.sweep import Sweeper
+
+
+def process_name() -> str:
+    """This process, as the leases it takes name it: the dyno (or host), the PID, a nonce."""
+    where = os.environ.get("DYNO") or socket.gethostname()
+    return f"{where}:{os.getpid()}:{uuid.uuid4().hex[:6]}"[-64:]
 
 
 class Runtime:
     """``async with Runtime(settings) as rt:`` gives ``rt.app``, ``rt.losant``, ``rt.inflight``,
-    ``rt.auditor``, and ``rt.deps`` (what the listeners use, e.g. ``rt.deps.home``)."""
+    ``rt.auditor``."""
 
     @classmethod
     async def open(
@@ -41,17 +52,22 @@ class Runtime:
         authorize: Authorize | None = None,
         losant_transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
+        sweep: bool = True,
     ) -> Runtime:
-        """Open the database (migrating a SQLite file), then build everything on it."""
+        """Open the database (migrating a SQLite file), then build everything on it; with
+        ``sweep``, start sweeping for what is due (at once, to catch up, then on a timer)."""
         raw = settings.database_url.get_secret_value() if settings.database_url else None
         store = await Store.open(database_url(raw, cwd=Path.cwd()))
-        return cls(
+        runtime = cls(
             settings,
             store,
             authorize=authorize,
             losant_transport=losant_transport,
             clock=clock,
         )
+        if sweep:
+            runtime.sweeper.start()
+        return runtime
 
     def __init__(
         self,
@@ -77,8 +93,7 @@ class Runtime:
         self.slack = web_client(settings)
         channel = settings.members_audit_channel
         self.auditor = Auditor(AuditChannel(self.slack, channel) if channel else None)
-        self.app: AsyncApp
-        self.app, self.deps = wire(
+        self.deps = build_deps(
             settings,
             self.losant,
             responder=self.responder,
@@ -86,8 +101,22 @@ class Runtime:
             auditor=self.auditor,
             slack_client=self.slack,
             store=store,
-            authorize=authorize,
+            owner=process_name(),
             clock=clock,
+        )
+        self.app: AsyncApp = create_app(
+            settings, self.deps, slack_client=self.slack, authorize=authorize
+        )
+        lifecycle = self.deps.operations.lifecycle
+        self.sweeper = Sweeper(
+            store,
+            lifecycle.reverter,
+            lifecycle.journal,
+            lifecycle.notices,
+            self.auditor,
+            clock=clock,
+            every_s=settings.members_sweep_s,
+            fanout=settings.members_fanout,
         )
 
     async def __aenter__(self) -> Runtime:
@@ -100,6 +129,10 @@ class Runtime:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+    async def stop_sweeping(self, grace_s: float) -> None:
+        """Take no new grant to revert; let a sweep under way finish within ``grace_s``."""
+        await self.sweeper.stop(grace_s)
 
     async def drain(self, grace_s: float) -> bool:
         """Let in-flight requests finish, then the audit channel post what they queued,
@@ -115,6 +148,7 @@ class Runtime:
 
         Audit lines still unposted then are dropped, with one ERROR saying how many.
         """
+        await self.stop_sweeping(grace_s)
         if grace_s > 0:
             await self.drain(grace_s)
         await self.auditor.aclose()

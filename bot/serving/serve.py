@@ -20,6 +20,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.config import Settings
 from bot.serving.app import EVENTS_PATH, web_app
 from bot.serving.runtime import Runtime
+from bot.usecases.clock import Clock, system_clock
 
 log = logging.getLogger("bot.serve")
 
@@ -49,9 +50,14 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
-async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # noqa: S104 - a dyno must listen on every interface
+async def serve_http(
+    settings: Settings,
+    *,
+    host: str = "0.0.0.0",  # noqa: S104 - a dyno must listen on every interface
+    clock: Clock = system_clock,
+) -> None:
     stop = _stop_event()
-    async with await Runtime.open(settings) as runtime:
+    async with await Runtime.open(settings, clock=clock) as runtime:
         runner = web.AppRunner(web_app(runtime.app), handle_signals=False, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, settings.port)
@@ -65,18 +71,21 @@ async def serve_http(settings: Settings, *, host: str = "0.0.0.0") -> None:  # n
         )
         await stop.wait()
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
+        deadline = asyncio.get_running_loop().time() + GRACE_S
+        # Claim no more grants to revert before anything else: another process reverts them.
+        await runtime.stop_sweeping(GRACE_S / 2)
         await site.stop()
-        finished = await runtime.drain(GRACE_S)
+        finished = await runtime.drain(deadline - asyncio.get_running_loop().time())
         if not finished:
             log.warning("grace period over with %d request(s) unfinished", runtime.inflight.count)
         await runner.cleanup()
 
 
-async def serve_socket_mode(settings: Settings) -> None:
+async def serve_socket_mode(settings: Settings, *, clock: Clock = system_clock) -> None:
     assert settings.slack_app_token is not None
     stop = _stop_event()
     async with (
-        await Runtime.open(settings) as runtime,
+        await Runtime.open(settings, clock=clock) as runtime,
         socket_mode(runtime, settings.slack_app_token.get_secret_value()),
     ):
         freeze_what_start_up_built()
@@ -107,6 +116,9 @@ async def socket_mode(
         yield handler
     finally:
         log.info("shutting down: %d request(s) in flight", runtime.inflight.count)
+        deadline = asyncio.get_running_loop().time() + grace_s
+        await runtime.stop_sweeping(grace_s / 2)
+        grace_s = deadline - asyncio.get_running_loop().time()
         # Without this the SDK's session monitor sees the closed socket during the
         # drain and opens a new one, taking new envelopes while the process is stopping.
         client.auto_reconnect_enabled = client.default_auto_reconnect_enabled = False

@@ -14,11 +14,7 @@ answer inside Slack's 3-second ack whenever that is enough.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Collection
 
 from bot.usecases.commands import (
     REQUEST_SUBCOMMANDS,
@@ -26,12 +22,37 @@ from bot.usecases.commands import (
     WRITE_SUBCOMMANDS,
     Subcommand,
 )
+from bot.usecases.people_lists import (
+    ANYONE,
+    Ask,
+    Known,
+    Level,
+    Listed,
+    Verdict,
+    ask,
+    find_in_groups,
+    slack_failed,
+    split_groups,
+)
+from bot.usecases.user_groups import GroupDirectory, GroupLookupError
 
-Level = Literal["read", "write"]
+__all__ = [
+    "ANYONE",
+    "AccessPolicy",
+    "GroupDirectory",
+    "GroupLookupError",
+    "Level",
+    "Verdict",
+    "need_for",
+    "subcommands_for",
+]
+
 
 NOT_LISTED = "not in MEMBERS_WRITERS or MEMBERS_READERS"
 NOT_A_WRITER = "not in MEMBERS_WRITERS"
 ONLY_READS = "not in MEMBERS_WRITERS (you may only read)"
+NOT_A_REQUESTER = "not in MEMBERS_REQUESTERS (by default the readers and writers)"
+NOT_AN_APPROVER = "not in MEMBERS_APPROVERS (by default the writers)"
 
 
 def need_for(subcommand: Subcommand) -> Level | None:
@@ -56,101 +77,13 @@ def subcommands_for(level: Level | None) -> tuple[Subcommand, ...]:
     return tuple(s for s in SUBCOMMANDS if _grants(level, need_for(s)))
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """Whether to go ahead; ``reason`` says why not, for the reply and the audit log.
-
-    ``level`` is what deciding established about the caller. For help it is their
-    full access (help lists what they may run); otherwise it is enough for the
-    subcommand, not necessarily all they have: a reader named directly who asks to
-    list is not looked for in the writers' groups.
-    """
-
-    allowed: bool
-    level: Level | None
-    reason: str = ""
-    # Set when refused for the channel alone: where the command does work.
-    channels: tuple[str, ...] = ()
-    # Set when Slack could not say whether the caller is in a user group: asking
-    # again later may well succeed, and asking for access would be the wrong advice.
-    transient: bool = False
-
-
-class GroupLookupError(Exception):
-    """Slack could not say who is in a user group."""
-
-    def __init__(self, group_id: str, cause: BaseException) -> None:
-        super().__init__(f"user group {group_id}: {str(cause) or type(cause).__name__}")
-        self.group_id = group_id
-
-
-class GroupDirectory:
-    """The members of Slack user groups, cached for ``ttl_s`` seconds (0: ask every time).
-
-    Concurrent lookups of one group share a single fetch; a failed fetch is not
-    cached, so the next lookup asks again.
-    """
-
-    def __init__(
-        self,
-        fetch: Callable[[str], Awaitable[Collection[str]]],
-        *,
-        ttl_s: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._fetch = fetch
-        self._ttl_s = ttl_s
-        self._clock = clock
-        self._cache: dict[str, tuple[float, frozenset[str]]] = {}
-        self._in_flight: dict[str, asyncio.Task[frozenset[str]]] = {}
-
-    def cached(self, group_id: str) -> frozenset[str] | None:
-        """The user IDs in ``group_id`` if a fresh answer is at hand, without asking Slack."""
-        entry = self._cache.get(group_id)
-        return entry[1] if entry is not None and self._clock() < entry[0] else None
-
-    async def members(self, group_id: str) -> frozenset[str]:
-        """The user IDs in ``group_id``; raises ``GroupLookupError`` when Slack fails."""
-        cached = self.cached(group_id)
-        if cached is not None:
-            return cached
-        task = self._in_flight.get(group_id)
-        if task is None:
-            task = asyncio.create_task(self._load(group_id))
-            self._in_flight[group_id] = task
-        # Shielded so that one caller giving up does not cancel the fetch the others wait on.
-        return await asyncio.shield(task)
-
-    async def _load(self, group_id: str) -> frozenset[str]:
-        # Timed from the start, so a cached answer is never older than ttl_s.
-        started = self._clock()
-        try:
-            members = frozenset(await self._fetch(group_id))
-        except Exception as exc:
-            raise GroupLookupError(group_id, exc) from exc
-        finally:
-            del self._in_flight[group_id]
-        self._cache[group_id] = (started + self._ttl_s, members)
-        return members
-
-
-# What is known about the caller and each group asked so far: a member or not, or the
-# reason Slack could not tell.
-Known = Mapping[str, bool | GroupLookupError]
-
-
-@dataclass(frozen=True)
-class _Ask:
-    """What a decision waits for: whether the caller is in this group."""
-
-    group_id: str
-
-
 class AccessPolicy:
     """Deny by default: writers may read and write, readers may read, others nothing.
 
     ``writers`` and ``readers`` hold user IDs (U…, W…) and user-group IDs (S…);
     ``channels``, if not empty, is where the command works at all, help included.
+    ``approvers`` (default: the writers) may decide access requests; ``requesters``
+    (default: readers and writers; ``*``: anyone) may make them, for themselves.
     """
 
     def __init__(
@@ -160,13 +93,19 @@ class AccessPolicy:
         readers: Collection[str],
         channels: Collection[str],
         groups: GroupDirectory,
+        approvers: Collection[str] | None = None,
+        requesters: Collection[str] | None = None,
     ) -> None:
-        self._writers, self._writer_groups = _split_groups(writers)
-        self._readers, reader_groups = _split_groups(readers)
+        self._writers, self._writer_groups = split_groups(writers)
+        self._readers, reader_groups = split_groups(readers)
         # Groups in both lists are asked once, as writers' groups.
         self._reader_groups = tuple(g for g in reader_groups if g not in self._writer_groups)
         self._channels = tuple(dict.fromkeys(channels))
         self._groups = groups
+        approving = writers if approvers is None else approvers
+        requesting = (*writers, *readers) if requesters is None else requesters
+        self._approvers = Listed.of(approving, NOT_AN_APPROVER)
+        self._requesters = Listed.of(requesting, NOT_A_REQUESTER)
 
     async def check(
         self, *, user_id: str, channel_id: str | None, subcommand: Subcommand
@@ -178,7 +117,42 @@ class AccessPolicy:
         """
         if refusal := self._channel_refusal(channel_id):
             return refusal
-        return await self._resolve(user_id, need_for(subcommand))
+        known: dict[str, bool | GroupLookupError] = {}
+        while isinstance(step := self._decide_for(user_id, subcommand, known), Ask):
+            await ask(self._groups, user_id, step, known)
+        return step
+
+    async def may_approve(self, user_id: str) -> Verdict:
+        """May ``user_id`` decide access requests? Their identity alone decides, not the
+        channel: a request card lives in the approval channel, not where a command ran."""
+        return await self._listed(user_id, self._approvers)
+
+    async def is_approver(self, user_id: str) -> bool:
+        return (await self.may_approve(user_id)).allowed
+
+    async def may_request(self, user_id: str) -> Verdict:
+        """May ``user_id`` ask for access for themselves (wherever the ask comes from)?"""
+        return await self._listed(user_id, self._requesters)
+
+    async def _listed(self, user_id: str, listed: Listed) -> Verdict:
+        known: dict[str, bool | GroupLookupError] = {}
+        while isinstance(step := listed.decide(user_id, known), Ask):
+            await ask(self._groups, user_id, step, known)
+        return step
+
+    def _decide_for(self, user_id: str, subcommand: Subcommand, known: Known) -> Verdict | Ask:
+        """The decision for a subcommand: requesters may ``request``; ``requests`` is open to
+        readers, approvers and requesters alike (each sees what waits for them)."""
+        if subcommand in REQUEST_SUBCOMMANDS:
+            return self._requesters.decide(user_id, known)
+        verdict = self._decide(user_id, need_for(subcommand), known)
+        if subcommand != "requests" or isinstance(verdict, Ask) or verdict.allowed:
+            return verdict
+        for listed in (self._approvers, self._requesters):
+            step = listed.decide(user_id, known)
+            if isinstance(step, Ask) or step.allowed:
+                return step
+        return verdict
 
     def check_now(
         self, *, user_id: str, channel_id: str | None, subcommand: Subcommand
@@ -190,7 +164,7 @@ class AccessPolicy:
         if refusal := self._channel_refusal(channel_id):
             return refusal
         known: dict[str, bool | GroupLookupError] = {}
-        while isinstance(step := self._decide(user_id, need_for(subcommand), known), _Ask):
+        while isinstance(step := self._decide_for(user_id, subcommand, known), Ask):
             members = self._groups.cached(step.group_id)
             if members is None:
                 return None
@@ -217,14 +191,11 @@ class AccessPolicy:
 
     async def _resolve(self, user_id: str, need: Level | None) -> Verdict:
         known: dict[str, bool | GroupLookupError] = {}
-        while isinstance(step := self._decide(user_id, need, known), _Ask):
-            try:
-                known[step.group_id] = user_id in await self._groups.members(step.group_id)
-            except GroupLookupError as exc:
-                known[step.group_id] = exc
+        while isinstance(step := self._decide(user_id, need, known), Ask):
+            await ask(self._groups, user_id, step, known)
         return step
 
-    def _decide(self, user_id: str, need: Level | None, known: Known) -> Verdict | _Ask:
+    def _decide(self, user_id: str, need: Level | None, known: Known) -> Verdict | Ask:
         """The decision if ``known`` suffices, else the next group to ask about.
 
         ``need`` None (help) means: find out everything the caller may do, and let a
@@ -236,19 +207,19 @@ class AccessPolicy:
         if direct == "write" or (direct == "read" and need == "read"):
             return Verdict(True, direct)
 
-        in_writers = _find(self._writer_groups, known)
-        if isinstance(in_writers, _Ask):
+        in_writers = find_in_groups(self._writer_groups, known)
+        if isinstance(in_writers, Ask):
             return in_writers
         if in_writers is True:
             return Verdict(True, "write")
         if need == "write" and isinstance(in_writers, GroupLookupError):
-            return _slack_failed(in_writers)
+            return slack_failed(in_writers)
 
-        in_readers: bool | GroupLookupError | _Ask = direct == "read"
+        in_readers: bool | GroupLookupError | Ask = direct == "read"
         if direct is None:
             # For a write this only sharpens the refusal ("you may only read").
-            in_readers = _find(self._reader_groups, known)
-            if isinstance(in_readers, _Ask):
+            in_readers = find_in_groups(self._reader_groups, known)
+            if isinstance(in_readers, Ask):
                 return in_readers
         level: Level | None = "read" if in_readers is True else None
 
@@ -257,34 +228,6 @@ class AccessPolicy:
         if need == "read" and level is None:
             for failure in (in_writers, in_readers):
                 if isinstance(failure, GroupLookupError):
-                    return _slack_failed(failure)
+                    return slack_failed(failure)
             return Verdict(False, None, NOT_LISTED)
         return Verdict(True, level)
-
-
-def _find(groups: tuple[str, ...], known: Known) -> bool | GroupLookupError | _Ask:
-    """Is the user in one of ``groups``? Or the failure that leaves it open, or who to ask."""
-    failure: GroupLookupError | None = None
-    for group_id in groups:
-        answer = known.get(group_id)
-        if answer is None:
-            return _Ask(group_id)
-        if answer is True:
-            return True
-        if isinstance(answer, GroupLookupError):
-            failure = failure or answer
-    return failure or False
-
-
-def _slack_failed(error: GroupLookupError) -> Verdict:
-    return Verdict(
-        False, None, f"could not check your user groups with Slack: {error}", transient=True
-    )
-
-
-def _split_groups(ids: Collection[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Users (looked up by set) apart from groups (asked in the order configured)."""
-    return (
-        frozenset(i for i in ids if not i.startswith("S")),
-        tuple(dict.fromkeys(i for i in ids if i.startswith("S"))),
-    )

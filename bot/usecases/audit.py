@@ -20,6 +20,7 @@ from bot.edges.losant.models import is_object_id
 from bot.mrkdwn import escape
 from bot.serving.logs import request_id_var
 from bot.slack_ids import is_user_id
+from bot.usecases.audit_steps import describe_step
 
 log = logging.getLogger("bot.audit")
 
@@ -48,6 +49,12 @@ class AuditEvent:
     org_name: str | None = None
     previous_role: str | None = None
     already: bool = False
+    # A time-limited grant's or an access request's step (``granted``, ``approved``…), the IDs
+    # it concerns, and the end it set, in UTC ISO form.
+    step: str | None = None
+    grant: str | None = None
+    request: str | None = None
+    until: str | None = None
 
 
 class OrgKeys(TypedDict):
@@ -78,10 +85,14 @@ class Auditor:
     def __init__(self, channel: AuditSink | None = None) -> None:
         self._channel = channel
 
-    async def record(self, event: AuditEvent) -> None:
-        """Log ``event`` and queue its sentence for the channel; never waits on Slack."""
+    async def record(self, event: AuditEvent, *, to_channel: bool = True) -> None:
+        """Log ``event`` and queue its sentence for the channel; never waits on Slack.
+
+        ``to_channel=False`` logs only: a step people need not see each time (a revert's
+        retry), whose channel message comes once, when it is flagged.
+        """
         self._log(event)
-        if self._channel is not None:
+        if self._channel is not None and to_channel:
             self._channel.post(describe(event))
 
     @staticmethod
@@ -120,6 +131,8 @@ def describe(event: AuditEvent) -> str:
     from Acme — not the invoker", "<@U01> tried to add … — failed: Losant 400: …".
     """
     actor = _actor(event.actor)
+    if event.step is not None:
+        return describe_step(event, actor)
     if event.decision == "done":
         if event.already:
             # ``role`` is then the role they already had, not necessarily the one asked for.

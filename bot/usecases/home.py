@@ -139,12 +139,12 @@ class HomeTab:
             access=access,
             own_requests=_requests(own_requests, None),
             own_grants=_grants(own_grants, self._grant_value, may.may_request),
-            waiting=_requests(waiting, self._request_value),
-            attention=_grants(attention, self._grant_value, may.may_add),
+            # Approve / Deny and End now / Extend are the card's and the list's own buttons,
+            # named by the request's or grant's ID as there; each click re-reads it and
+            # re-checks who clicked.
+            waiting=_requests(waiting, str),
+            attention=_grants(attention, str, may.may_add),
         )
-
-    def _request_value(self, request_id: str) -> str:
-        return self._ops.ref_value("request", request_id, ttl_s=BUTTON_TTL_S)
 
     def _grant_value(self, grant_id: str) -> str:
         return self._ops.ref_value("grant", grant_id, ttl_s=BUTTON_TTL_S)

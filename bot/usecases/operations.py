@@ -16,13 +16,15 @@ import time
 from collections.abc import Callable, Sequence
 
 from bot.edges.losant.client import LosantClient
-from bot.edges.losant.models import Member, MemberField, Org, Role, SortDirection
+from bot.edges.losant.models import Member, MemberField, SortDirection
 from bot.usecases.bulk_add import BulkAdding
 from bot.usecases.commands import (
     AddCommand,
     BulkAddCommand,
     Command,
+    ExtendCommand,
     FindCommand,
+    GrantsCommand,
     HelpCommand,
     ListCommand,
     MemberRef,
@@ -30,11 +32,16 @@ from bot.usecases.commands import (
     OrgRef,
     OrgsCommand,
     RemoveCommand,
+    RequestCommand,
+    RequestsCommand,
+    RevokeCommand,
     RoleCommand,
     ShowCommand,
 )
+from bot.usecases.confirming import ChangeConfirmer
 from bot.usecases.errors import BotError, MemberNotFound
 from bot.usecases.find import Finder
+from bot.usecases.lifecycle_parts import LifecycleParts
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
 from bot.usecases.offboard import Offboarding
 from bot.usecases.operations_views import FormsAndHome
@@ -42,7 +49,6 @@ from bot.usecases.org_choices import OrgChoices
 from bot.usecases.progress import Progress, unwatched
 from bot.usecases.results import (
     AmbiguousOrg,
-    ConfirmationNeeded,
     MemberAdded,
     MemberPage,
     MemberRemoved,
@@ -50,7 +56,7 @@ from bot.usecases.results import (
     OrgPage,
     Result,
 )
-from bot.usecases.sealed import Op, PendingChange, is_sealable_target, seal, unseal
+from bot.usecases.sealed import PendingChange, is_sealable_target, unseal
 from bot.usecases.sealed_runs import (
     PendingBulkAdd,
     PendingOffboard,
@@ -75,24 +81,35 @@ class Operations(FormsAndHome):
         confirm_ttl_s: int,
         fanout: int = 8,
         clock: Callable[[], float] = time.time,
+        lifecycle: LifecycleParts,
     ) -> None:
         self._losant = losant
         self._lookup = Lookup(losant, resolve_email, orgs=OrgCache(clock=clock))
         self._writes = Writes(losant, self._lookup)
         self._key = signing_key
-        self._ttl = confirm_ttl_s
         self._clock = clock
         self._finder = Finder(losant, self._lookup, fanout_limit=fanout)
         sealer = Sealer(signing_key, confirm_ttl_s, clock)
+        self._confirmation = ChangeConfirmer(sealer)
         self._offboarding = Offboarding(losant, self._writes, fanout_limit=fanout, sealer=sealer)
         self._bulk = BulkAdding(self._lookup, self._writes, fanout_limit=fanout, sealer=sealer)
         self._org_choices = OrgChoices(losant.all_orgs)
+        self.lifecycle = lifecycle.build(
+            self._lookup, self._writes, resolve_email, clock=clock, confirmation=self._confirmation
+        )
 
     async def run(
-        self, command: Command, *, actor: str, progress: Progress | None = None
+        self,
+        command: Command,
+        *,
+        actor: str,
+        progress: Progress | None = None,
+        writer: bool = False,
+        approver: bool = False,
     ) -> Result:
         """Carry out ``command`` for the Slack user ``actor`` (already authorized); long
-        work reports how far it has got to ``progress``."""
+        work reports how far it has got to ``progress``. ``writer`` and ``approver`` say
+        what else the caller may do, for the buttons a list offers them."""
         progress = progress or unwatched()
         match command:
             case HelpCommand():
@@ -102,8 +119,17 @@ class Operations(FormsAndHome):
             case ListCommand():
                 return await self.members(command)
             case AddCommand(duration_s=int()) | RoleCommand(duration_s=int()):
-                # Nothing here would end it: made as a plain change it would last forever.
-                raise BotError(f"/members {command.subcommand} … for= is not available yet.")
+                return await self.lifecycle.timed(command, actor)
+            case GrantsCommand():
+                return await self.lifecycle.grants(command, can_change=writer)
+            case ExtendCommand():
+                return await self.lifecycle.extend(command, actor)
+            case RevokeCommand():
+                return await self.lifecycle.revoke(command, actor)
+            case RequestCommand():
+                return await self.lifecycle.request(command, actor)
+            case RequestsCommand():
+                return await self.lifecycle.requests(actor, can_decide=approver)
             case AddCommand() | ShowCommand() | RoleCommand() | RemoveCommand():
                 return await self._in_org(command, actor)
             case FindCommand():
@@ -209,6 +235,8 @@ class Operations(FormsAndHome):
                 org = await self._lookup.org_by_id(change.org_id)
                 targets = tuple(MemberRef.from_text(t) for t in change.targets)
                 return await self._bulk.add(org, targets, change.role, progress)
+        if change.duration_s is not None:
+            return await self.lifecycle.confirmed(change)
         org = await self._lookup.org_by_id(change.org_id)
         if change.op == "add":
             role = change.role or "view"
@@ -236,36 +264,6 @@ class Operations(FormsAndHome):
             filter=query.filter,
         )
         return listing.items
-
-    def _confirmation(
-        self,
-        org: Org,
-        op: Op,
-        target: str,
-        member: Member | None,
-        role: Role | None,
-        *,
-        actor: str,
-    ) -> ConfirmationNeeded:
-        expires_at = int(self._clock()) + self._ttl
-        change = PendingChange(
-            op=op,
-            org_id=org.id,
-            target=target,
-            role=role,
-            actor=actor,
-            expires_at=expires_at,
-        )
-        return ConfirmationNeeded(
-            org=org,
-            subcommand=op,
-            target=(member.email if member and member.email else target),
-            member=member,
-            role=role,
-            previous_role=member.role if member else None,
-            token=seal(change, self._key),
-            expires_at=expires_at,
-        )
 
 
 def _sealed_target(member: Member) -> str:

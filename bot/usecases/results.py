@@ -13,6 +13,7 @@ from typing import Literal
 
 from bot.edges.losant.models import Member, Org, Role
 from bot.usecases.commands import ListCommand, Subcommand
+from bot.usecases.results_grants import LifecycleResult
 from bot.usecases.results_runs import RunResult
 
 
@@ -110,6 +111,8 @@ class ConfirmationNeeded:
     previous_role: Role | None
     token: str
     expires_at: int
+    # A time-limited grant: how long it lasts once confirmed.
+    duration_s: int | None = None
 
 
 Result = (
@@ -123,4 +126,5 @@ Result = (
     | WriteUnknown
     | ConfirmationNeeded
     | RunResult
+    | LifecycleResult
 )

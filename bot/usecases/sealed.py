@@ -33,6 +33,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from bot.edges.losant.models import ObjectId, Role, is_email, is_object_id
 from bot.slack_ids import USER_ID
+from bot.usecases.durations import MAX_DURATION_S
 
 if TYPE_CHECKING:  # sealed_runs builds on this module
     from bot.usecases.sealed_runs import PendingRun
@@ -75,6 +76,8 @@ class PendingChange:
     role: Role | None
     actor: str
     expires_at: int
+    # Set for a time-limited grant (``for=``): how long it lasts once confirmed, in seconds.
+    duration_s: int | None = None
 
 
 def _check_target(value: str) -> str:
@@ -106,6 +109,7 @@ class _Wire(BaseModel):
     role: Role | None
     by: Annotated[str, StringConstraints(pattern=f"^{USER_ID.pattern}$")]
     exp: Annotated[int, Field(ge=0, lt=10**11)]
+    dur: Annotated[int, Field(ge=1, le=MAX_DURATION_S)] | None = None
 
     @classmethod
     def of(cls, change: PendingChange) -> Self:
@@ -116,16 +120,19 @@ class _Wire(BaseModel):
             role=change.role,
             by=change.actor,
             exp=change.expires_at,
+            dur=change.duration_s,
         )
 
     @model_validator(mode="after")
     def _role_matches_op(self) -> Self:
         if (self.role is None) != (self.op == "remove"):
             raise ValueError("add and role carry a role; remove does not")
+        if self.dur is not None and self.op == "remove":
+            raise ValueError("only add and role last for a while")
         return self
 
     def change(self) -> PendingChange:
-        return PendingChange(self.op, self.org, self.target, self.role, self.by, self.exp)
+        return PendingChange(self.op, self.org, self.target, self.role, self.by, self.exp, self.dur)
 
 
 def seal(change: PendingChange, key: bytes) -> str:
@@ -141,7 +148,8 @@ def seal(change: PendingChange, key: bytes) -> str:
         rule = exc.errors()[0]["msg"].removeprefix("Value error, ")
         why = f"check: {', '.join(wrong)}" if wrong else rule
         raise ValueError(f"not a valid pending change ({why})") from None
-    body = b64(wire.model_dump_json().encode())
+    # A change that lasts forever is sealed exactly as before durations existed.
+    body = b64(wire.model_dump_json(exclude={"dur"} if wire.dur is None else None).encode())
     return f"{body}.{_mac(body, key)}"
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.slack_ids import is_user_id
+from bot.usecases.durations import format_duration
 from bot.usecases.results import ConfirmationNeeded
 from handlers.views.blocks import actions, button, context, section
 from handlers.views.phrases import member_label, org_label, role_label, target_label
@@ -27,10 +28,12 @@ def render_confirmation(result: ConfirmationNeeded) -> Reply:
     org = org_label(result.org)
     role = role_label(result.role) if result.role else "a new role"
     was = f" (now {role_label(result.previous_role)})" if result.previous_role else ""
+    # A time-limited grant says for how long, and that it ends by itself.
+    lasting = f" for {format_duration(result.duration_s)}" if result.duration_s else ""
     question, label = {
         "remove": (f"Remove {who}{was} from {org}?", "Remove"),
-        "role": (f"Make {who}{was} {role} of {org}?", "Change role"),
-        "add": (f"Add {who} to {org} as {role}?", "Add"),
+        "role": (f"Make {who}{was} {role} of {org}{lasting}?", "Change role"),
+        "add": (f"Add {who} to {org} as {role}{lasting}?", "Add"),
     }.get(result.subcommand, (f"{result.subcommand} {who} in {org}?", "Confirm"))
     text = f"Confirm: {question}"
     if len(result.token) > MAX_BUTTON_VALUE:

@@ -164,6 +164,8 @@ def render_denied(
         )
     lists = "`MEMBERS_WRITERS`" if need == "write" else "`MEMBERS_READERS` or `MEMBERS_WRITERS`"
     access = "change" if need == "write" else "read"
+    if subcommand == "request":
+        lists, access = "`MEMBERS_REQUESTERS`", "ask for access to"
     said = f":no_entry: {you} may not run {command(subcommand)}: {clip(reason, 500)}"
     hint = (
         f"To {access} org membership, ask an admin of this bot to add your user ID "

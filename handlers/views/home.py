@@ -21,15 +21,16 @@ from bot.edges.store import Grant, GrantState, Request
 from bot.usecases.durations import describe_remaining, format_duration
 from bot.usecases.home_data import Access, GrantItem, HomeData, Listed, RequestItem
 from handlers.views.blocks import actions, button, context, section
+from handlers.views.grants import END_ACTION, EXTEND_ACTION, extend_value
 from handlers.views.phrases import EMAIL_CHARS, ORG_CHARS, command, plural
 from handlers.views.reply import clip, code
+from handlers.views.requests import APPROVE_ACTION, DENY_ACTION
 
 HOME_ADD = "home_add"
 HOME_REQUEST = "home_request"
-REQUEST_APPROVE = "request_approve"
-REQUEST_DENY = "request_deny"
-GRANT_REVOKE = "grant_revoke"
-GRANT_EXTEND = "grant_extend"
+# Approve / Deny are the request card's own buttons (handlers.views.requests).
+REQUEST_APPROVE = APPROVE_ACTION
+REQUEST_DENY = DENY_ACTION
 NEW = "new"  # what a button that opens an empty form stands for (it has no value)
 REASON_CHARS = 300
 
@@ -170,8 +171,9 @@ def _attention(item: GrantItem, now: datetime) -> list[Block | dict[str, Any]]:
     if item.value:
         blocks.append(
             actions(
-                button("End now", GRANT_REVOKE, item.value, style="danger"),
-                button("Extend", GRANT_EXTEND, item.value),
+                # The same buttons, and values, as the `grants` list's.
+                button("End now", END_ACTION, grant.id, style="danger"),
+                button("Extend", EXTEND_ACTION, extend_value(grant)),
             )
         )
     return blocks

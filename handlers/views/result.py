@@ -21,6 +21,15 @@ from bot.usecases.results import (
     RoleChanged,
     WriteUnknown,
 )
+from bot.usecases.results_grants import (
+    GrantEnded,
+    GrantExtended,
+    GrantList,
+    GrantMade,
+    RequestDecided,
+    RequestList,
+    RequestMade,
+)
 from bot.usecases.results_runs import (
     BulkAddConfirmation,
     BulkAdded,
@@ -36,9 +45,16 @@ from handlers.views.changes import (
     render_write_unknown,
 )
 from handlers.views.confirm import render_confirmation
+from handlers.views.grants import (
+    render_grant_ended,
+    render_grant_extended,
+    render_grant_list,
+    render_grant_made,
+)
 from handlers.views.members import render_members
 from handlers.views.orgs import render_ambiguous, render_orgs
 from handlers.views.reply import Reply
+from handlers.views.requests import render_decided, render_request_list, render_request_made
 from handlers.views.runs import (
     render_bulk_added,
     render_bulk_confirmation,
@@ -79,5 +95,19 @@ def render_result(result: Result) -> Reply:
             return render_bulk_confirmation(result)
         case BulkAdded():
             return render_bulk_added(result)
+        case GrantMade():
+            return render_grant_made(result)
+        case GrantExtended():
+            return render_grant_extended(result)
+        case GrantEnded():
+            return render_grant_ended(result)
+        case GrantList():
+            return render_grant_list(result)
+        case RequestMade():
+            return render_request_made(result)
+        case RequestList():
+            return render_request_list(result)
+        case RequestDecided():
+            return render_decided(result)
         case _:
             assert_never(result)

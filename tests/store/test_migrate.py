@@ -7,15 +7,18 @@ import asyncio
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from bot.edges.store.engine import create_engine, is_sqlite
-from bot.edges.store.migrate import upgrade
+from bot.edges.store.migrate import config, upgrade
+from bot.edges.store.records import GrantState
 from bot.edges.store.store import SchemaBehind, Store
-from bot.edges.store.tables import metadata
+from bot.edges.store.tables import grants, metadata
+from tests.store.helpers import HOUR, NOW, ORG, give
 
 TABLES = {"alembic_version", "events", "grants", "requests"}
 
@@ -81,3 +84,53 @@ async def test_open_accepts_a_migrated_server(url: str) -> None:
     """A migrated database opens on either engine, with no schema change needed."""
     async with await Store.open(url) as store:
         assert [] == await store.grants.list_live()
+
+
+async def _upgrade_to(url: str, revision: str) -> None:
+    def step(conn: Connection) -> None:
+        cfg = config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(step)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_live_grant_made_before_0002_survives_it_and_stays_one_per_person(
+    empty_url: str,
+) -> None:
+    """0002 rebuilds the grants table on SQLite: the rows stay, and so does the partial
+    unique index that allows one live grant per person but any number of ended ones."""
+    await _upgrade_to(empty_url, "0001")
+    engine = create_engine(empty_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(grants.insert(), [_row("g-old", "reverted"), _row("g1", "live")])
+        await _upgrade_to(empty_url, "head")
+        async with Store(create_engine(empty_url)) as store:
+            kept = await store.grants.get("g1")
+            again = await give(store, "bo@acme.io", ends_at=NOW + 2 * HOUR)
+
+        assert (GrantState.LIVE, None) == (kept.state, kept.duration_s) if kept else None
+        assert ("g1", False) == (again.grant.id, again.new)
+    finally:
+        await engine.dispose()
+
+
+def _row(grant_id: str, state: str) -> dict[str, Any]:
+    return {
+        "id": grant_id,
+        "org_id": ORG,
+        "org_name": "Acme",
+        "target_email": "bo@acme.io",
+        "role": "edit",
+        "state": state,
+        "ends_at": NOW + HOUR,
+        "granted_by": "U01",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }

@@ -32,6 +32,14 @@ ObjectId = Annotated[str, StringConstraints(pattern=OBJECT_ID_RE.pattern)]
 MAX_GRANTS = 1000
 
 
+def as_role(value: str) -> Role:
+    """``value`` as a Role (a role read back from the database); ValueError if it is none."""
+    for role in ROLES:
+        if value == role:
+            return role
+    raise ValueError(f"{value!r} is not a Losant role")
+
+
 def is_object_id(value: str) -> bool:
     """True for a 24-hex-character Losant ID."""
     return bool(OBJECT_ID_RE.match(value))

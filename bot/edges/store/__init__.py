@@ -15,10 +15,11 @@ from bot.edges.store.grants import GrantBusy, Granted, GrantStore
 from bot.edges.store.migrate import upgrade
 from bot.edges.store.records import Event, EventKind, Grant, GrantState, Request, RequestState
 from bot.edges.store.requests import AlreadyDecided, Decided, DecideResult, Expired, RequestStore
-from bot.edges.store.store import SchemaBehind, Store
+from bot.edges.store.store import DatabaseUnavailable, SchemaBehind, Store
 
 __all__ = [
     "AlreadyDecided",
+    "DatabaseUnavailable",
     "DecideResult",
     "Decided",
     "Event",

@@ -18,6 +18,7 @@ from sqlalchemy import case, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.edges.store.grant_table import LIVE, lease_free, normal_email, person
+from bot.edges.store.grant_watch import GrantWatch
 from bot.edges.store.records import Grant, GrantState
 from bot.edges.store.reverts import GrantReverts
 from bot.edges.store.tables import grants
@@ -48,11 +49,13 @@ def _fresh_end(ends_at: datetime, now: datetime) -> dict[str, Any]:
         "next_attempt_at": None,
         "last_error": None,
         "flagged_at": None,
+        "warned_at": None,
     }
 
 
-class GrantStore(GrantReverts):
-    """Grants: making, extending and revoking them here; reverting them in GrantReverts."""
+class GrantStore(GrantReverts, GrantWatch):
+    """Grants: making, extending and revoking them here; reverting them in GrantReverts; the
+    notices about them in GrantWatch."""
 
     async def grant(
         self,
@@ -68,13 +71,14 @@ class GrantStore(GrantReverts):
         user_id: str | None = None,
         reason: str | None = None,
         request_id: str | None = None,
+        duration_s: int | None = None,
     ) -> Granted:
         """Make the person's live grant in the org end at ``ends_at`` with ``role``.
 
         An existing live grant keeps its ``previous_role``. Raises GrantBusy while it is
         being reverted.
         """
-        moved = {**_fresh_end(ends_at, now), "role": role}
+        moved = {**_fresh_end(ends_at, now), "role": role, "duration_s": duration_s}
         if user_id is not None:
             moved["target_user_id"] = user_id
         if request_id is not None:
@@ -94,6 +98,7 @@ class GrantStore(GrantReverts):
             "created_at": now,
             "updated_at": now,
             "attempts": 0,
+            "duration_s": duration_s,
         }
         # Two rounds suffice: an INSERT fails only when a live row exists, which the second
         # UPDATE then moves (or it is leased, and that is GrantBusy).
@@ -111,10 +116,18 @@ class GrantStore(GrantReverts):
         raise GrantBusy(f"the grant for {email} in {org_name} keeps changing; try again")
 
     async def extend(
-        self, org_id: str, email: str, ends_at: datetime, now: datetime
+        self,
+        org_id: str,
+        email: str,
+        ends_at: datetime,
+        now: datetime,
+        duration_s: int | None = None,
     ) -> Grant | None:
         """Move the live grant's end; None when there is none. Raises GrantBusy if reverting."""
-        moved = await self._move(org_id, email, now, _fresh_end(ends_at, now))
+        values = _fresh_end(ends_at, now)
+        if duration_s is not None:
+            values["duration_s"] = duration_s
+        moved = await self._move(org_id, email, now, values)
         if moved is None:
             await self._refuse_if_busy(org_id, email, now)
         return moved
@@ -134,6 +147,36 @@ class GrantStore(GrantReverts):
         revoked = await self._move(org_id, email, now, values)
         # A grant being reverted right now is already ending: hand it back as it is.
         return revoked if revoked is not None else await self.get_live(org_id, email)
+
+    async def void(self, grant_id: str, now: datetime) -> Grant | None:
+        """End a live grant that never took effect (its write surely failed); None if not live."""
+        statement = (
+            update(grants)
+            .where(grants.c.id == grant_id, LIVE)
+            .values(state=GrantState.VOID.value, updated_at=now)
+            .returning(grants)
+        )
+        return await self._write_one(statement)
+
+    async def put_back(self, before: Grant, now: datetime) -> Grant | None:
+        """Undo a move of a live grant whose write then surely failed: its role and end again.
+
+        None when it is no longer live or is being reverted (the revert reads Losant first,
+        so it acts correctly on whatever role the person really has).
+        """
+        values = {
+            **_fresh_end(before.ends_at, now),
+            "role": before.role,
+            "duration_s": before.duration_s,
+            "revoked_by": before.revoked_by,
+        }
+        statement = (
+            update(grants)
+            .where(grants.c.id == before.id, LIVE, lease_free(now))
+            .values(values)
+            .returning(grants)
+        )
+        return await self._write_one(statement)
 
     async def get(self, grant_id: str) -> Grant | None:
         """The grant with this ID, whatever its state."""

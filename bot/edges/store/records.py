@@ -22,6 +22,8 @@ class GrantState(StrEnum):
     REVERTED = "reverted"
     DRIFTED = "drifted"
     REVOKED = "revoked"
+    # The write that would have started it surely failed: it never took effect.
+    VOID = "void"
 
 
 class RequestState(StrEnum):
@@ -73,6 +75,8 @@ class Grant:
     next_attempt_at: datetime | None
     last_error: str | None
     flagged_at: datetime | None
+    duration_s: int | None
+    warned_at: datetime | None
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Grant:

@@ -64,6 +64,17 @@ class GrantReverts(GrantTable):
                     claimed.append(Grant.from_row(row))
         return claimed
 
+    async def claim(self, grant_id: str, now: datetime, owner: str, lease_s: float) -> Grant | None:
+        """Lease one due grant to ``owner`` (a revoke reverting at once); None if not due or
+        someone else holds it."""
+        statement = (
+            update(grants)
+            .where(grants.c.id == grant_id, due(now))
+            .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_s), updated_at=now)
+            .returning(grants)
+        )
+        return await self._write_one(statement)
+
     async def finish(
         self, grant_id: str, owner: str, state: GrantState, now: datetime
     ) -> Grant | None:

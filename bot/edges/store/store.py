@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.edges.store.engine import create_engine, is_sqlite
@@ -21,6 +22,10 @@ from bot.edges.store.requests import RequestStore
 
 class SchemaBehind(Exception):
     """The database has not been migrated to the schema this code expects."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or refused the bot; ``str()`` says how, no secrets."""
 
 
 class Store:
@@ -44,6 +49,14 @@ class Store:
                     "the database schema is not up to date: run `python -m bot migrate` "
                     "(on Heroku, the Procfile's release step does)"
                 )
+        except (SQLAlchemyError, OSError) as exc:
+            await engine.dispose()
+            # The driver's first line (refused, authentication failed) without the URL.
+            said = str(exc).splitlines()[0] if str(exc) else ""
+            raise DatabaseUnavailable(
+                f"the database could not be opened ({type(exc).__name__}: {said[:200]}); "
+                "check DATABASE_URL and that the database is running"
+            ) from exc
         except BaseException:
             await engine.dispose()
             raise

@@ -56,7 +56,14 @@ grants = Table(
     Column("next_attempt_at", UtcDateTime()),
     Column("last_error", Text),
     Column("flagged_at", UtcDateTime()),
-    CheckConstraint("state IN ('live', 'reverted', 'drifted', 'revoked')", name="ck_grants_state"),
+    # How long the latest grant or extension was for (NULL on rows made before it was kept).
+    Column("duration_s", Integer),
+    # When the "ending soon" notice went to the requester: sent once, by one process.
+    Column("warned_at", UtcDateTime()),
+    # void: the write that would have started the grant surely failed; nothing to revert.
+    CheckConstraint(
+        "state IN ('live', 'reverted', 'drifted', 'revoked', 'void')", name="ck_grants_state"
+    ),
 )
 
 # At most one live grant per (org, person): a second grant moves the first one's end. The

@@ -8,7 +8,9 @@ instance. ``press N`` (or ``press next``) clicks a button of the last reply, and
 payloads (the ack, the response_url posts, the audit messages) as one JSON document.
 Forms and the Home tab work too (``bot.sandbox.console.screens``): ``/members add``
 opens a form shown as text, ``fill``/``suggest``/``submit`` use it, ``home`` shows
-the Home tab.
+the Home tab. ``as ada`` types as someone else from then on (``as me`` comes back), and
+``wait 2h`` moves the bot's clock and sweeps, so grants end and requests expire without
+waiting; cards and DMs are shown, and their buttons pressed, like replies.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 
 from bot.config import SettingsError, load_settings
+from bot.sandbox.clock import ManualClock
+from bot.sandbox.console.playing import act_as, clock_text, waited
 from bot.sandbox.console.printing import say, show, show_home
 from bot.sandbox.console.screens import WORDS, Screens
 from bot.sandbox.console.session import ConsoleSession
@@ -48,7 +52,10 @@ INTRO = """members-bot console — you are {user} in channel {channel} ({access}
 Try:  help · list org=Acme · list org=Globex filter=*smith* · add org=Acme email=you@acme.io
       role org=Acme user=ada@acme.io role=view · remove org=Acme user=@ada · orgs
 Mention people as in Slack: {people}.
-`press <n>` (or `press next`) clicks a button of the last reply; `quit` leaves.
+      role org=Acme user=ada@acme.io role=admin for=2h · grants · wait 2h
+      as ada · request org=Acme role=admin for=1h reason="release" · as me · requests
+`press <n>` (or `press next`) clicks a button of the last reply; `as <name>` types as someone
+else (`as me` comes back); `wait <duration>` moves time on and sweeps; `quit` leaves.
 Forms:  add (or form request, shortcut) · suggest Ac · fill org=Acme emails=you@acme.io role=edit
         · submit          Home tab: home, then press <n>"""
 
@@ -143,11 +150,12 @@ async def _run(args: argparse.Namespace) -> int:
             demo_db = SecretStr(f"sqlite:///{scratch.name}/demo.db")
             settings = settings.model_copy(update={"database_url": demo_db})
         try:
-            async with await Runtime.open(settings) as runtime:
+            clock = ManualClock()
+            async with await Runtime.open(settings, clock=clock) as runtime:
                 session = ConsoleSession(
                     runtime, slack, user=args.user, channel=args.channel, secret=secret
                 )
-                await _loop(session, args, out)
+                await _loop(session, args, out, clock)
         finally:
             scratch.cleanup()
             if sim is not None:
@@ -162,11 +170,15 @@ def _environment(args: argparse.Namespace, slack: FakeSlack, secret: str) -> dic
         SLACK_SIGNING_SECRET=secret,
         SLACK_API_URL=slack.api_url,
         MEMBERS_AUDIT_CHANNEL=env.get("MEMBERS_AUDIT_CHANNEL", "C0AUDIT"),
+        MEMBERS_APPROVAL_CHANNEL=env.get("MEMBERS_APPROVAL_CHANNEL", "C0APPROVALS"),
     )
     if args.simulator:
         env.update(
             MEMBERS_WRITERS=args.user if args.access == "write" else "",
             MEMBERS_READERS=args.user if args.access == "read" else "",
+            # Anyone may ask for access in the demo, so `as ada` can make a request for you
+            # (a writer, hence an approver) to decide.
+            MEMBERS_REQUESTERS=env.get("MEMBERS_REQUESTERS", "*"),
         )
         env.pop("MEMBERS_CHANNELS", None)
     return env
@@ -186,7 +198,9 @@ async def _lines(interactive: bool) -> AsyncIterator[str]:
         yield line.strip()
 
 
-async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) -> None:
+async def _loop(
+    session: ConsoleSession, args: argparse.Namespace, out: TextIO, clock: ManualClock
+) -> None:
     interactive = sys.stdin.isatty()
     people = _people(args.user)
     if interactive:
@@ -207,7 +221,19 @@ async def _loop(session: ConsoleSession, args: argparse.Namespace, out: TextIO) 
             print(f"{PROMPT}{line}", file=out)
         words = line.split()
         command = words[0].lower()
-        if command == "press":
+        if command == "as":
+            say(line, act_as(session, words[1:], people, you=args.user), args.json, out)
+            continue
+        if command == "wait":
+            seconds = waited(words[1:])
+            if isinstance(seconds, str):
+                say(line, seconds, args.json, out)
+                continue
+            clock.advance(seconds)
+            exchange = await session.sweep()
+            if not args.json:
+                print(f"(the bot's clock is now {clock_text(clock())})", file=out)
+        elif command == "press":
             button = pick_button(words[1:], last)
             if isinstance(button, str):
                 say(line, button, args.json, out)

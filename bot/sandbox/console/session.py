@@ -54,6 +54,9 @@ class Exchange:
     audit: list[str]
     screen: list[dict[str, Any]] = field(default_factory=list)
     dms: list[dict[str, Any]] = field(default_factory=list)
+    # What the bot posted or updated outside the replies: audit lines, request cards, DMs.
+    # Each is {"channel": …, "updated": bool, "text": …, "blocks": […]}.
+    posted: list[dict[str, Any]] = field(default_factory=list)
     modal: dict[str, Any] | None = None
     errors: dict[str, str] = field(default_factory=dict)
     home: dict[str, Any] | None = None
@@ -71,6 +74,7 @@ class ConsoleSession:
         self.user = user
         self.channel = channel
         self._seen_messages = 0
+        self._seen_updates = 0
 
     @staticmethod
     def new_secret() -> str:
@@ -212,8 +216,7 @@ class ConsoleSession:
             await self._slack.app_answered(payload, ack or {})
         # Whatever reached a response_url meanwhile: a form answers under its command.
         replies = [p.payload for p in self._slack.responses[posted:]]
-        messages = self._slack.messages[self._seen_messages :]
-        self._seen_messages = len(self._slack.messages)
+        messages, elsewhere = self._posted()
         dm = (self.user, self._slack.dm_channel(self.user))
         views = self._slack.open_views(self.user)
         return Exchange(
@@ -225,4 +228,37 @@ class ConsoleSession:
             modal=views[-1] if views else None,
             errors=self._slack.modal_errors(self.user),
             home=self._slack.home(self.user),
+            posted=elsewhere,
         )
+
+    async def sweep(self, timeout_s: float = 60.0) -> Exchange:
+        """Run the sweep now, as every process's timer does; what it posted."""
+        await self._runtime.sweeper.sweep()
+        await self._runtime.drain(timeout_s)
+        messages, posted = self._posted()
+        audit = [str(m.get("text", "")) for m in messages]
+        return Exchange(ack=None, replies=[], audit=audit, posted=posted)
+
+    def _posted(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The messages posted since last asked, and everything posted or updated, in full."""
+        messages = self._slack.messages[self._seen_messages :]
+        self._seen_messages = len(self._slack.messages)
+        updates = self._slack.calls_to("chat.update")[self._seen_updates :]
+        self._seen_updates += len(updates)
+        posted = [_shown(m, updated=False) for m in messages]
+        posted += [_shown(call.args, updated=True) for call in updates]
+        return messages, posted
+
+
+def _shown(args: dict[str, Any], *, updated: bool) -> dict[str, Any]:
+    blocks = args.get("blocks")
+    if isinstance(blocks, str):  # a form-encoded call carries them as JSON
+        blocks = json.loads(blocks)
+    shown: dict[str, Any] = {
+        "channel": str(args.get("channel", "")),
+        "updated": updated,
+        "text": str(args.get("text", "")),
+    }
+    if blocks:
+        shown["blocks"] = blocks
+    return shown
