@@ -1,4 +1,4 @@
-"""End to end: ``/members add`` of many people at once (DESIGN §8).
+"""End to end: ``/members add`` of many people at once (ARCHITECTURE.md §8).
 
 People come as ``email=a,b``, ``user=@a,@b``, several keys, or a list pasted after
 ``add`` (commas, spaces, new lines, Slack's mailto and mention markup). Each ends on a

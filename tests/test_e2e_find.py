@@ -1,4 +1,4 @@
-"""End to end: ``/members find`` on instances of hundreds of orgs (DESIGN §8).
+"""End to end: ``/members find`` on instances of hundreds of orgs (ARCHITECTURE.md §8).
 
 The simulator here is seeded with generated orgs besides the demo ones (``bo@acme.io``
 belongs to seven of them; ``gone@acme.io`` to none), and what the simulator received is

@@ -1,5 +1,5 @@
 """End to end: ``/members offboard`` — one Confirm card, then the person leaves every org
-(DESIGN §8).
+(ARCHITECTURE.md §8).
 
 ``bo@acme.io`` is in seven orgs of the simulator seeded with generated orgs: Acme (admin),
 Acme Staging (edit), Umbrella (view), and the first four generated ones, where they are

@@ -1,4 +1,4 @@
-"""End to end: size never starves the bot (DESIGN §8).
+"""End to end: size never starves the bot (ARCHITECTURE.md §8).
 
 While lists of a 10,000-member org are being read (each answer 2.8 MB), another
 command must still be acked, and answered, at once. This is checked by the order of
