@@ -34,6 +34,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
+from handlers.button_seals import seal_buttons, sealer
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome, Work
@@ -56,7 +57,7 @@ async def deliver(
         await _record(deps, work)
         return
     if isinstance(work, Outcome) and not on_card and work.reply and not work.modal:
-        await ack(**work.reply.to_dict())
+        await ack(**_signed(deps, work.reply.to_dict()))
         await _record(deps, work)
         return
     await ack()
@@ -71,7 +72,7 @@ async def deliver(
     if out.reply is not None:
         # Once a note has taken a card's place, the answer takes the note's.
         replace = out.replace or (on_card and notes > 0)
-        await _send(deps, caller, _payload(out.reply, replace, on_card))
+        await _send(deps, caller, _signed(deps, _payload(out.reply, replace, on_card)))
     await _record(deps, out)
     if out.refresh_homes and deps.home is not None:
         await deps.home.refresh(out.refresh_homes)
@@ -101,6 +102,11 @@ async def _send(deps: Deps, caller: Caller, body: dict[str, Any]) -> None:
         await deps.responder.send(caller.response_url, body)
     else:
         await deps.surfaces.direct_message(caller.user, body)
+
+
+def _signed(deps: Deps, body: dict[str, Any]) -> dict[str, Any]:
+    """The reply with its grant and request buttons signed (``handlers.button_seals``)."""
+    return seal_buttons(body, sealer(deps.operations.ref_value))
 
 
 def _payload(reply: Reply, replace: bool, on_card: bool) -> dict[str, Any]:

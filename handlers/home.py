@@ -14,6 +14,7 @@ from typing import Any
 from bot.edges.slack.surfaces import Surfaces
 from bot.usecases.home import Publish
 from bot.usecases.home_data import HomeData
+from handlers.button_seals import Seal, seal_buttons
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome, Work
@@ -27,10 +28,11 @@ def opened_work(deps: Deps, caller: Caller, event: dict[str, Any]) -> Work:
     return Outcome(None, refresh_homes=(caller.user,))
 
 
-def home_publisher(surfaces: Surfaces) -> Publish:
-    """What the Home use case publishes through: the view, then ``views.publish``."""
+def home_publisher(surfaces: Surfaces, seal: Seal) -> Publish:
+    """What the Home use case publishes through: the view (its grant and request buttons
+    signed), then ``views.publish``."""
 
     async def publish(data: HomeData) -> bool:
-        return await surfaces.publish_home(data.user, render_home(data))
+        return await surfaces.publish_home(data.user, seal_buttons(render_home(data), seal))
 
     return publish

@@ -17,11 +17,11 @@ from bot.edges.store import Request, RequestState
 from bot.usecases.access import Verdict
 from bot.usecases.errors import BotError
 from handlers import outcome
+from handlers.button_seals import opened
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome
 from handlers.views import Reply, render_denied
-from handlers.views.grants import parse_extend_value
 from handlers.views.requests import render_admin_approval, render_refused_click
 
 OWN_REQUEST = "the requester cannot decide their own request"
@@ -29,11 +29,14 @@ OWN_REQUEST = "the requester cannot decide their own request"
 
 async def end_grant_work(deps: Deps, caller: Caller, *, value: str) -> Outcome:
     """End now: a writer ends a listed grant, reverting it at once."""
+    grant_id = opened(value, "grant", deps.operations.ref_opened)
+    if grant_id is None:
+        return _not_ours(caller, "revoke")
     refusal = await _writer_refusal(deps, caller, "revoke")
     if refusal is not None:
         return refusal
     try:
-        result = await deps.operations.lifecycle.end_grant(value, caller.user)
+        result = await deps.operations.lifecycle.end_grant(grant_id, caller.user)
     except (LosantError, BotError) as exc:
         return outcome.for_error(exc, caller, subcommand="revoke", is_write=True)
     return outcome.for_result(result, caller)
@@ -41,14 +44,14 @@ async def end_grant_work(deps: Deps, caller: Caller, *, value: str) -> Outcome:
 
 async def extend_grant_work(deps: Deps, caller: Caller, *, value: str) -> Outcome:
     """Extend: a writer makes a listed grant last its length again, from now."""
-    parsed = parse_extend_value(value)
-    if parsed is None:
-        reply = render_refused_click("That button's value was not one the bot made.")
-        return outcome.refused(caller, reply, subcommand="extend", reason="malformed value")
+    grant_id = opened(value, "grant", deps.operations.ref_opened)
+    if grant_id is None:
+        return _not_ours(caller, "extend")
     refusal = await _writer_refusal(deps, caller, "extend")
     if refusal is not None:
         return refusal
-    grant_id, seconds = parsed
+    grant = await deps.store.grants.get(grant_id)
+    seconds = (grant.duration_s if grant else None) or 3600  # the grant's own length again
     try:
         result = await deps.operations.lifecycle.extend_grant(grant_id, seconds, caller.user)
     except (LosantError, BotError) as exc:
@@ -62,8 +65,11 @@ async def decide_work(
     """Approve or Deny on a request (and an approver's Confirm of an ``admin`` approval)."""
     verb = "approve" if approve else "deny"
     requesting = deps.operations.lifecycle.requesting
+    request_id = opened(value, "request", deps.operations.ref_opened)
+    if request_id is None:
+        return _not_ours(caller, verb)
     try:
-        request = await requesting.get(value)
+        request = await requesting.get(request_id)
     except BotError as exc:
         return outcome.for_error(exc, caller, subcommand=verb, is_write=False)
     if caller.user == request.requester:
@@ -96,8 +102,13 @@ async def ask_again_work(deps: Deps, caller: Caller, *, value: str) -> Outcome:
     if not verdict.allowed:
         reply = render_refused_click(_why_not(verdict, "ask for access"))
         return outcome.refused(caller, reply, subcommand="request", reason=verdict.reason)
+    grant_id = opened(value, "grant", deps.operations.ref_opened)
+    if grant_id is None:
+        return _not_ours(caller, "request")
     try:
-        result = await deps.operations.lifecycle.requesting.ask_again(value, requester=caller.user)
+        result = await deps.operations.lifecycle.requesting.ask_again(
+            grant_id, requester=caller.user
+        )
     except (LosantError, BotError) as exc:
         return outcome.for_error(exc, caller, subcommand="request", is_write=False)
     return outcome.for_result(result, caller)
@@ -138,3 +149,9 @@ def _why_not(verdict: Verdict, doing: str) -> str:
     if verdict.transient:
         return f"Your access could not be checked just now ({verdict.reason}). Try again."
     return f"You may not {doing}: {verdict.reason}."
+
+
+def _not_ours(caller: Caller, subcommand: str) -> Outcome:
+    """A button value this bot did not sign (edited, or from elsewhere): refused, audited."""
+    reply = render_refused_click("That button's value was not one the bot made.")
+    return outcome.refused(caller, reply, subcommand=subcommand, reason="tampered button value")

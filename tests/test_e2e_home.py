@@ -136,8 +136,9 @@ async def test_an_approver_sees_what_waits_for_them_with_its_buttons() -> None:
             EXTEND_ACTION,
         ] == (actions(home))
         ((_, approve),) = home_buttons(home, REQUEST_APPROVE)
-        # The request card's own button: it names the request, and the click re-checks it all.
-        assert request.id == approve["value"]
+        # The request card's own button: it names the request, signed like a Confirm value.
+        opened = bot.runtime.deps.operations.ref_opened(approve["value"])
+        assert ("request", request.id) == (opened.kind, opened.id)
         assert [] == check_view(home)
 
 

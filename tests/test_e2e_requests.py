@@ -148,7 +148,8 @@ async def test_two_simultaneous_approvals_make_one_grant_and_the_later_learns_wh
         answers = [text_of((await bot.replies(s))[0]) for s in sent]
         await bot.settle()
 
-        request = await bot.runtime.store.requests.get(find_button_value(shown))
+        signed = bot.runtime.deps.operations.ref_opened(find_button_value(shown))
+        request = await bot.runtime.store.requests.get(signed.id)
         assert request is not None
         winner = request.decided_by
         assert [f"Already approved by <@{winner}>"] == [
@@ -289,7 +290,7 @@ async def test_ending_soon_is_told_once_and_asking_again_makes_a_new_request() -
 
 
 def find_button_value(message: dict[str, Any]) -> str:
-    """The request ID a card with its buttons is about."""
+    """The signed value naming the request a card with its buttons is about."""
     for block in message.get("blocks", []):
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             return str(element["value"])
@@ -334,3 +335,23 @@ async def test_help_offers_request_to_a_requester_who_may_not_read() -> None:
 
         assert "/members request org=" in text_of(answer)
         assert "/members list" not in text_of(answer)
+
+
+async def test_an_edited_approve_value_is_refused_and_decides_nothing() -> None:
+    """Approve carries a signed value: the bare request ID, or any edit, is refused."""
+    async with running_bot(**ENV) as bot:
+        people(bot)
+        await ask(bot, 'request org=Acme role=edit for=1h reason="pairing"')
+        shown = card(bot)
+        signed = bot.runtime.deps.operations.ref_opened(find_button_value(shown))
+
+        sent = await bot.click(
+            shown, "request_approve", user=APPROVER, channel=APPROVALS, value=signed.id
+        )
+        answer = text_of((await bot.replies(sent))[0])
+        await bot.settle()
+
+        request = await bot.runtime.store.requests.get(signed.id)
+        assert request is not None
+        assert ("pending", []) == (request.state.value, bot.sim.writes())
+        assert "not one the bot made" in answer

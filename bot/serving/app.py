@@ -33,6 +33,7 @@ from bot.usecases.audit import Auditor
 from bot.usecases.home import HomeTab
 from bot.usecases.lifecycle_parts import LifecycleParts
 from bot.usecases.operations import Operations
+from handlers.button_seals import key_sealer
 from handlers.deps import Deps
 from handlers.home import home_publisher
 from handlers.listeners import register
@@ -73,7 +74,11 @@ def build_deps(
         approvers=settings.approvers,
         requesters=settings.requesters,
     )
-    notices = SlackNotices(SlackNotifier(slack_client), settings.approval_channel)
+    notices = SlackNotices(
+        SlackNotifier(slack_client),
+        settings.approval_channel,
+        key_sealer(settings.action_signing_key, clock),
+    )
     lifecycle = LifecycleParts(
         store=store,
         notices=notices,
@@ -107,7 +112,7 @@ def build_deps(
             access=access,
             is_approver=access.is_approver,
             email_of=directory.email_of,
-            publish=home_publisher(surfaces),
+            publish=home_publisher(surfaces, key_sealer(settings.action_signing_key, clock)),
             clock=clock,
         ),
         grant_limits=settings.grant_limits,

@@ -26,15 +26,9 @@ MAX_DRIFTED = 5
 
 
 def extend_value(grant: Grant) -> str:
-    """The Extend button's value: the grant and the length it repeats."""
-    return f"{grant.id}:{grant.duration_s or 3600}"
-
-
-def parse_extend_value(value: str) -> tuple[str, int] | None:
-    grant_id, _, seconds = value.partition(":")
-    if not grant_id or not seconds.isdigit():
-        return None
-    return grant_id, int(seconds)
+    """The Extend button's value: the grant (signed on its way out); the click repeats the
+    grant's own length, read from the store."""
+    return grant.id
 
 
 def render_grant_made(result: GrantMade) -> Reply:
