@@ -64,6 +64,10 @@ class Requester:
         # of commands cost CPU quadratically. Set it to the pool's size.
         self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
         self._flights = SingleFlight()
+        # A client built by ``LosantClient.create`` sends these already; merging them into
+        # every request again costs httpx a Headers copy per call (about 20 µs).
+        sends_them = all(http.headers.get(name) == value for name, value in HEADERS.items())
+        self._headers = None if sends_them else HEADERS
 
     async def read(
         self,
@@ -163,10 +167,9 @@ class Requester:
             async with self._slot(timeout):
                 response = await self._http.request(
                     method,
-                    path,
-                    params=(params or {}) | LEAN_PARAMS,
+                    self._url(path, params),
                     json=body,
-                    headers=HEADERS,
+                    headers=self._headers,
                     timeout=timeout,
                 )
         except httpx.HTTPError as exc:
@@ -174,6 +177,19 @@ class Requester:
             raise error_for_transport(exc, method, path) from exc
         self._log(method, path, response.status_code, attempt, started)
         return response
+
+    def _url(self, path: str, params: dict[str, str] | None) -> httpx.URL:
+        """``path`` on the client's base URL with ``params`` (and the lean ones), parsed once.
+
+        Given a path and params, httpx parses the URL three times (the path, the path on
+        the base URL, then with the query): about 60 µs a call, and every command makes
+        one. This joins them as httpx does (the base URL's path, then ``path`` without
+        its leading slash; the query encoded by ``httpx.QueryParams``), so the URL sent
+        is the same, parsed once.
+        """
+        query = str(httpx.QueryParams((params or {}) | LEAN_PARAMS))
+        base = self._http.base_url
+        return base.copy_with(raw_path=base.raw_path + f"{path.lstrip('/')}?{query}".encode())
 
     @asynccontextmanager
     async def _slot(self, timeouts: httpx.Timeout | Any) -> AsyncIterator[None]:
