@@ -197,12 +197,17 @@ class Requester:
         if self._slots is None:
             yield
             return
-        wait = (timeouts if isinstance(timeouts, httpx.Timeout) else self._http.timeout).pool
-        try:
-            async with asyncio.timeout(wait):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise httpx.PoolTimeout("no free slot for a call to Losant") from None
+        if self._slots.locked():
+            # Only a wait needs a deadline: armed for every call, its timer cost the loop
+            # even though a slot is nearly always free.
+            wait = (timeouts if isinstance(timeouts, httpx.Timeout) else self._http.timeout).pool
+            try:
+                async with asyncio.timeout(wait):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise httpx.PoolTimeout("no free slot for a call to Losant") from None
+        else:
+            await self._slots.acquire()  # free: taken at once, without suspending
         try:
             yield
         finally:
@@ -226,6 +231,8 @@ class Requester:
         )
 
     def _log(self, method: str, path: str, status: int | str, attempt: int, started: float) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return  # building the fields costs more than asking, on every call
         duration_ms = round((self._clock() - started) * 1000, 1)
         fields = {"method": method, "path": path, "status": status, "attempt": attempt}
         logger.debug(
