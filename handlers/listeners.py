@@ -9,7 +9,7 @@ step that acks and answers.
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -53,7 +53,8 @@ def _listener(deps: Deps, make_work: MakeWork, *, on_card: bool = False) -> List
     """``on_card``: the listener serves a button on one of the bot's messages."""
 
     async def listener(ack: AsyncAck, context: AsyncBoltContext, payload: dict[str, Any]) -> None:
-        request_id_var.set(uuid.uuid4().hex[:12])
+        # 12 hex digits, as before from uuid4, which cost several times as much.
+        request_id_var.set(secrets.token_hex(6))
         async with deps.inflight.track():
             caller = Caller.of(context)
             await deliver(ack, deps, caller, make_work(deps, caller, payload), on_card=on_card)
