@@ -67,15 +67,6 @@ def key_sealer(key: bytes, clock: Callable[[], float]) -> Seal:
     return seal
 
 
-def sealer(ref_value: Callable[..., str]) -> Seal:
-    """``Operations.ref_value`` as ``seal_buttons`` calls it."""
-
-    def seal(kind: RefKind, ref_id: str) -> str:
-        return str(ref_value(kind, ref_id, ttl_s=TTL_S))
-
-    return seal
-
-
 def opened(value: str, kind: RefKind, open_ref: Callable[[str], SealedRef]) -> str | None:
     """The ID a signed value of ``kind`` names; None when it is not one the bot signed."""
     try:

@@ -34,7 +34,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from handlers.button_seals import seal_buttons, sealer
+from handlers.button_seals import seal_buttons
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome, Work
@@ -81,19 +81,65 @@ async def deliver(
 async def _with_working_notes(
     deps: Deps, caller: Caller, work: Coroutine[Any, Any, Outcome], *, on_card: bool
 ) -> tuple[Outcome, int]:
-    """Run ``work``, posting the working note (and progress) while it runs; how many posted."""
-    task = asyncio.ensure_future(work)
-    wait_s, notes, shown = deps.working_after_s, 0, -1
-    progress = caller.progress
-    while True:
-        done, _ = await asyncio.wait({task}, timeout=wait_s)
-        if done:
-            return task.result(), notes
-        if notes < (MAX_NOTES if on_card else 1) and progress.version != shown:
-            note = render_working(progress.latest)
-            await _send(deps, caller, _payload(note, on_card, on_card))
-            notes, shown = notes + 1, progress.version
-        wait_s = deps.progress_every_s
+    """Run ``work``, posting the working note (and progress) while it runs; how many posted.
+
+    The work runs here, in the listener's own task, and a timer starts the notes only if
+    it is still running after ``working_after_s``: nearly every command is done well
+    before, and giving each one's work a task of its own, watched by ``asyncio.wait``,
+    cost a task, a waiter, callbacks and an extra turn of the loop per command.
+    """
+    notes = _Notes(deps, caller, on_card=on_card)
+    timer = asyncio.get_running_loop().call_later(deps.working_after_s, notes.start)
+    try:
+        out = await work
+    finally:
+        timer.cancel()
+        await notes.stop()
+    return out, notes.posted
+
+
+class _Notes:
+    """The working note, then its progress, posted from a task of their own once started."""
+
+    def __init__(self, deps: Deps, caller: Caller, *, on_card: bool) -> None:
+        self._deps = deps
+        self._caller = caller
+        self._on_card = on_card
+        self.posted = 0
+        self._task: asyncio.Task[None] | None = None
+        self._sending = False
+        self._stopping = False
+
+    def start(self) -> None:
+        self._task = asyncio.ensure_future(self._post())
+
+    async def _post(self) -> None:
+        progress = self._caller.progress
+        shown = -1
+        while self.posted < (MAX_NOTES if self._on_card else 1):
+            if progress.version != shown:
+                note = _payload(render_working(progress.latest), self._on_card, self._on_card)
+                self._sending = True
+                try:
+                    await _send(self._deps, self._caller, note)
+                finally:
+                    self._sending = False
+                self.posted, shown = self.posted + 1, progress.version
+                if self._stopping:
+                    return
+            await asyncio.sleep(self._deps.progress_every_s)
+
+    async def stop(self) -> None:
+        """Post no more; a note being sent is let arrive first, so the answer comes after it."""
+        task = self._task
+        if task is None:
+            return
+        self._stopping = True
+        if not self._sending:
+            task.cancel()  # waiting for its next turn: nothing is lost
+        await asyncio.wait({task})
+        if not task.cancelled():
+            task.result()  # a failure while posting is the request's failure, as before
 
 
 async def _send(deps: Deps, caller: Caller, body: dict[str, Any]) -> None:
@@ -106,7 +152,7 @@ async def _send(deps: Deps, caller: Caller, body: dict[str, Any]) -> None:
 
 def _signed(deps: Deps, body: dict[str, Any]) -> dict[str, Any]:
     """The reply with its grant and request buttons signed (``handlers.button_seals``)."""
-    return seal_buttons(body, sealer(deps.operations.ref_value))
+    return seal_buttons(body, deps.seal)
 
 
 def _payload(reply: Reply, replace: bool, on_card: bool) -> dict[str, Any]:

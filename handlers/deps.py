@@ -18,6 +18,7 @@ from bot.usecases.audit import Auditor
 from bot.usecases.durations import GrantLimits
 from bot.usecases.home import HomeTab
 from bot.usecases.operations import Operations
+from handlers.button_seals import Seal
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Deps:
     store: Store
     # Forms, direct messages and the Home tab.
     surfaces: Surfaces
+    # Signs the grant and request buttons of every message that leaves (button_seals).
+    seal: Seal
     home: HomeTab | None = None
     grant_limits: GrantLimits = field(default_factory=lambda: GrantLimits.parse(""))
     default_org: str | None = None

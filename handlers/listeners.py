@@ -11,7 +11,7 @@ acks and answers.
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -113,7 +113,8 @@ def _listener(
         payload: dict[str, Any],
         body: dict[str, Any],
     ) -> None:
-        request_id_var.set(uuid.uuid4().hex[:12])
+        # 12 hex digits, as before from uuid4, which cost several times as much.
+        request_id_var.set(secrets.token_hex(6))
         async with deps.inflight.track():
             caller = Caller.of(context)
             if caller_of is not None:

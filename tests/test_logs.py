@@ -15,13 +15,14 @@ from bot.serving import logs
 @pytest.fixture
 def stream() -> Iterator[io.StringIO]:
     """Route logging to a string for one test, then restore the root logger."""
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
+    root, bolt = logging.getLogger(), logging.getLogger("slack_bolt")
+    saved = (root.handlers[:], root.level, bolt.level)
     out = io.StringIO()
     logs.configure("info", "json", secrets=["xoxb-very-secret-token"], stream=out)
     yield out
-    root.handlers[:], _ = saved
+    root.handlers[:], _, _ = saved
     root.setLevel(saved[1])
+    bolt.setLevel(saved[2])
 
 
 def test_lines_are_json_with_the_request_id(stream: io.StringIO) -> None:
@@ -56,3 +57,11 @@ def test_bolts_unused_token_notice_is_dropped_but_other_warnings_are_not(
     bolt.warning("something else went wrong")
     messages = [json.loads(line)["message"] for line in stream.getvalue().splitlines()]
     assert ["something else went wrong"] == messages
+
+
+@pytest.mark.parametrize("level", ["info", "debug"])
+def test_bolts_own_level_is_the_configured_one(stream: io.StringIO, level: str) -> None:
+    """Bolt tests its logger's own level (not the effective one) before building a debug
+    line: set, it builds them only when they will be logged."""
+    logs.configure(level, "json", stream=stream)
+    assert logging.getLevelName(level.upper()) == logging.getLogger("slack_bolt").level

@@ -150,6 +150,33 @@ async def test_a_borrowed_http_client_still_sends_accept_headers() -> None:
     assert ("application/json", ACCEPT_VERSION) == (sent["Accept"], sent["Accept-Version"])
 
 
+@pytest.mark.parametrize("base", [BASE, f"{BASE}/losant/v1/"])
+@pytest.mark.parametrize(
+    "glob",
+    ["*@example.com", "a b+c&d=e", "50% off/#1?", "Zoë <ö> ✓", "[x]{y}|z\\"],
+)
+async def test_the_url_is_the_one_httpx_builds_from_the_path_and_params(
+    base: str, glob: str
+) -> None:
+    """The client builds each URL itself (parsed once, for speed); it must be byte for byte
+    the one httpx makes of the base URL, the path and the params."""
+    script = Script(httpx.Response(200, json={"items": []}))
+    async with httpx.AsyncClient(base_url=base, transport=httpx.MockTransport(script)) as http:
+        await LosantClient(http, instance_id=INSTANCE).list_members(ORG, filter=glob)
+        expected = http.build_request(
+            "GET",
+            MEMBERS,
+            params={
+                "sortField": "email",
+                "sortDirection": "asc",
+                "filterField": "email",
+                "filter": glob,
+                **LEAN,
+            },
+        ).url
+    assert [str(expected)] == [str(r.url) for r in script.requests]
+
+
 @pytest.mark.parametrize(
     ("call", "method", "path"),
     [

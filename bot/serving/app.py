@@ -97,6 +97,7 @@ def build_deps(
         lifecycle=lifecycle,
     )
     surfaces = Surfaces(slack_client)
+    seal = key_sealer(settings.action_signing_key, clock)
     return Deps(
         operations=operations,
         access=access,
@@ -106,13 +107,14 @@ def build_deps(
         default_org=settings.losant_default_org,
         store=store,
         surfaces=surfaces,
+        seal=seal,
         home=HomeTab(
             operations=operations,
             store=store,
             access=access,
             is_approver=access.is_approver,
             email_of=directory.email_of,
-            publish=home_publisher(surfaces, key_sealer(settings.action_signing_key, clock)),
+            publish=home_publisher(surfaces, seal),
             clock=clock,
         ),
         grant_limits=settings.grant_limits,

@@ -8,8 +8,7 @@ keeps track of it. Handlers enter ``track()`` for the life of a request, and
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from types import TracebackType
 
 
 class InFlight:
@@ -24,16 +23,27 @@ class InFlight:
     def count(self) -> int:
         return self._count
 
-    @asynccontextmanager
-    async def track(self) -> AsyncIterator[None]:
+    def track(self) -> InFlight:
+        """``async with inflight.track():`` around a request's whole life.
+
+        The tracker is its own context manager (it keeps no state per request): every
+        request enters one, and ``@asynccontextmanager`` cost more than twice as much.
+        """
+        return self
+
+    async def __aenter__(self) -> None:
         self._count += 1
         self._idle.clear()
-        try:
-            yield
-        finally:
-            self._count -= 1
-            if self._count == 0:
-                self._idle.set()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._count -= 1
+        if self._count == 0:
+            self._idle.set()
 
     async def drain(self, grace_s: float) -> bool:
         """Wait until nothing is in flight, at most ``grace_s``; True if everything finished."""

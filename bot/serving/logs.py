@@ -104,3 +104,7 @@ def configure(
     # Third-party chatter at INFO (aiohttp access lines, httpx request lines) drowns the audit.
     for noisy in ("aiohttp.access", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # Bolt decides whether to build its debug lines from its logger's own level, not the
+    # effective one: left unset (0, "below DEBUG") it formatted a line per middleware for
+    # every request, which the handler then dropped. Its loggers copy this one's level.
+    logging.getLogger("slack_bolt").setLevel(root.level)

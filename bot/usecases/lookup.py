@@ -77,6 +77,10 @@ class Lookup:
             return await self.org_by_id(ref.value)
         return await self.org_by_name(ref.value)
 
+    def cached_org(self, org_id: str) -> Org | None:
+        """The org with ID ``org_id`` if the cache has it fresh, without any call."""
+        return self._orgs.get(org_id)
+
     async def org_by_id(self, org_id: str) -> Org:
         """The org with ID ``org_id``, from the cache while it is fresh."""
         cached = self._orgs.get(org_id)

@@ -185,10 +185,15 @@ class Operations(FormsAndHome):
     async def members(self, query: ListCommand, *, page: int = 0) -> Result:
         """The members matching ``query``; the org and the list are fetched together by ID."""
         if query.org.is_id:
-            # A cached org costs no call; otherwise both calls go out at once.
-            org, listing = await asyncio.gather(
-                self._lookup.org_by_id(query.org.value), self._list(query.org.value, query)
-            )
+            org_id = query.org.value
+            cached = self._lookup.cached_org(org_id)
+            if cached is not None:
+                # The org costs no call: the list alone, without gather's two tasks.
+                org, listing = cached, await self._list(org_id, query)
+            else:  # both calls go out at once
+                org, listing = await asyncio.gather(
+                    self._lookup.org_by_id(org_id), self._list(org_id, query)
+                )
         else:
             found = await self._lookup.org_by_name(query.org.value)
             if isinstance(found, AmbiguousOrg):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ButtonElement, DividerBlock, HeaderBlock
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.edges.store import Grant, GrantState, Request
@@ -51,11 +51,9 @@ def render_home(data: HomeData) -> dict[str, Any]:
     # These open an empty form: they carry no value, so there is nothing to sign.
     buttons = []
     if data.may_request:
-        buttons.append(
-            ButtonElement(text="Request access", action_id=HOME_REQUEST, style="primary")
-        )
+        buttons.append(button("Request access", HOME_REQUEST, "", style="primary"))
     if data.may_add:
-        buttons.append(ButtonElement(text="Add people", action_id=HOME_ADD))
+        buttons.append(button("Add people", HOME_ADD, ""))
     if buttons:
         blocks.append(actions(*buttons))
     if data.own_requests.total:
@@ -132,8 +130,8 @@ def _own_grant(item: GrantItem, now: datetime) -> dict[str, Any]:
     said = f"• `{grant.role}` in *{clip(grant.org_name, ORG_CHARS)}*: {_ends(grant, now)}"
     if not item.value:
         return section(said)
-    more = ButtonElement(text="Ask for more time", action_id=HOME_REQUEST, value=item.value)
-    return {**section(said), "accessory": more.to_dict()}
+    more = button("Ask for more time", HOME_REQUEST, item.value)
+    return {**section(said), "accessory": more}
 
 
 def _waiting(item: RequestItem, now: datetime) -> list[Block | dict[str, Any]]:
