@@ -14,9 +14,6 @@ well inside it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal, Self
@@ -34,6 +31,7 @@ from pydantic import ValidationError as PydanticValidationError
 from bot.edges.losant.models import ObjectId, Role, is_email, is_object_id
 from bot.slack_ids import USER_ID
 from bot.usecases.durations import MAX_DURATION_S
+from bot.usecases.envelope import b64, sign, signed_body, unb64
 
 if TYPE_CHECKING:  # sealed_runs builds on this module
     from bot.usecases.sealed_runs import PendingRun
@@ -137,8 +135,6 @@ class _Wire(BaseModel):
 
 def seal(change: PendingChange, key: bytes) -> str:
     """The button value for ``change``; ``ValueError`` if it is not a valid change."""
-    if not key:
-        raise ValueError("the signing key is empty")
     try:
         wire = _Wire.of(change)
     except PydanticValidationError as exc:
@@ -150,15 +146,13 @@ def seal(change: PendingChange, key: bytes) -> str:
         raise ValueError(f"not a valid pending change ({why})") from None
     # A change that lasts forever is sealed exactly as before durations existed.
     body = b64(wire.model_dump_json(exclude={"dur"} if wire.dur is None else None).encode())
-    return f"{body}.{_mac(body, key)}"
+    return sign(body, key, _DOMAIN)
 
 
 def unseal(value: str, key: bytes, *, now: float) -> PendingChange:
     """The change ``value`` carries, if authentic and not expired at ``now`` (unix seconds)."""
-    body, dot, mac = value.partition(".")
-    if not (dot and body and value.isascii() and len(value) <= _MAX_VALUE_CHARS):
-        raise TamperedValue(_TAMPERED)
-    if not hmac.compare_digest(mac, _mac(body, key)):
+    body = signed_body(value, key, _DOMAIN, max_chars=_MAX_VALUE_CHARS)
+    if body is None:
         raise TamperedValue(_TAMPERED)
     try:
         change = _Wire.model_validate(json.loads(unb64(body))).change()
@@ -174,16 +168,3 @@ def unseal(value: str, key: bytes, *, now: float) -> PendingChange:
 _FIELD_NAMES = {"org": "org_id", "by": "actor", "exp": "expires_at"}
 _TAMPERED = "This confirmation is not valid (it was changed or cut short); run the command again."
 _EXPIRED = "This confirmation has expired; run the command again."
-
-
-def _mac(body: str, key: bytes) -> str:
-    return b64(hmac.new(key, _DOMAIN + body.encode(), hashlib.sha256).digest())
-
-
-def b64(data: bytes) -> str:
-    """Unpadded base64url: what a button value holds."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

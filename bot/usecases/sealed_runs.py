@@ -12,8 +12,6 @@ tag, so a single change's MAC can never pass for a run's, nor the other way roun
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +22,8 @@ from pydantic import ValidationError as PydanticValidationError
 
 from bot.edges.losant.models import ObjectId, Role
 from bot.slack_ids import USER_ID
-from bot.usecases.sealed import ExpiredValue, TamperedValue, b64, unb64
+from bot.usecases.envelope import b64, sign, signed_body, unb64
+from bot.usecases.sealed import ExpiredValue, TamperedValue
 
 PREFIX = "z."
 MAX_VALUE_CHARS = 2000  # Slack's limit on a button value
@@ -135,8 +134,7 @@ def seal_run(run: PendingRun, key: bytes) -> str:
             by=run.actor,
             exp=run.expires_at,
         )
-    body = PREFIX + b64(zlib.compress(wire.model_dump_json().encode(), 9))
-    return f"{body}.{_mac(body, key)}"
+    return sign(PREFIX + b64(zlib.compress(wire.model_dump_json().encode(), 9)), key, _DOMAIN)
 
 
 def fits(value: str) -> bool:
@@ -145,10 +143,8 @@ def fits(value: str) -> bool:
 
 def unseal_run(value: str, key: bytes, *, now: float) -> PendingRun:
     """The run ``value`` carries, if authentic and not expired at ``now`` (unix seconds)."""
-    body, dot, mac = value.rpartition(".")
-    if not (dot and body.startswith(PREFIX) and value.isascii() and fits(value)):
-        raise TamperedValue(_TAMPERED)
-    if not hmac.compare_digest(mac, _mac(body, key)):
+    body = signed_body(value, key, _DOMAIN, max_chars=MAX_VALUE_CHARS)
+    if body is None or not body.startswith(PREFIX):
         raise TamperedValue(_TAMPERED)
     try:
         inflater = zlib.decompressobj()
@@ -174,7 +170,3 @@ def _typed(raw: bytes) -> PendingRun:
         orgs = tuple(OrgRole(org_id, role) for org_id, role in wire.orgs)
         return PendingOffboard(wire.user, wire.email, orgs, wire.by, wire.exp)
     return PendingBulkAdd(wire.org, tuple(wire.who), wire.role, wire.by, wire.exp)
-
-
-def _mac(body: str, key: bytes) -> str:
-    return b64(hmac.new(key, _DOMAIN + body.encode(), hashlib.sha256).digest())

@@ -18,8 +18,6 @@ so neither can pass for the other nor for a Confirm value.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -28,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 
 from bot.slack_ids import CHANNEL_ID, USER_ID
-from bot.usecases.sealed import ExpiredValue, TamperedValue, b64, unb64
+from bot.usecases.envelope import b64, sign, signed_body, unb64
+from bot.usecases.sealed import ExpiredValue, TamperedValue
 
 FormKind = Literal["add", "request"]
 RefKind = Literal["request", "grant"]
@@ -142,23 +141,14 @@ def unseal_ref(value: str, key: bytes, *, now: float) -> SealedRef:
 
 
 def _seal(text: str, key: bytes, domain: bytes) -> str:
-    if not key:
-        raise ValueError("the signing key is empty")
-    body = b64(text.encode())
-    return f"{body}.{_mac(body, key, domain)}"
+    return sign(b64(text.encode()), key, domain)
 
 
 def _unsealed(value: str, key: bytes, domain: bytes, tampered: str) -> bytes:
-    body, dot, mac = value.partition(".")
-    if not (dot and body and value.isascii() and len(value) <= MAX_METADATA_CHARS):
-        raise TamperedValue(tampered)
-    if not hmac.compare_digest(mac, _mac(body, key, domain)):
+    body = signed_body(value, key, domain, max_chars=MAX_METADATA_CHARS)
+    if body is None:
         raise TamperedValue(tampered)
     try:
         return unb64(body)
     except ValueError:
         raise TamperedValue(tampered) from None
-
-
-def _mac(body: str, key: bytes, domain: bytes) -> str:
-    return b64(hmac.new(key, domain + body.encode(), hashlib.sha256).digest())
