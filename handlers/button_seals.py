@@ -1,10 +1,11 @@
 """Signing the buttons of grants and requests on their way out, and opening them on the way in.
 
-Approve, Deny, End now, Extend and "ask again" name a request or a grant by its ID. The
-views draw them with the plain ID (they are pure and hold no key); every message that
+Approve, Deny, End now, Extend, "ask again" and "Ask for more time" name a request or a
+grant by its ID. The views draw them with the plain ID (they are pure and hold no key);
+every message that
 leaves the bot — a reply, a request card or DM, a Home tab — passes ``seal_buttons``,
 which replaces each such value by one signed like a Confirm button
-(``Operations.ref_value``). A click's value is opened with ``opened`` before anything
+(``key_sealer``). A click's value is opened with ``opened`` before anything
 is read: an edited or foreign value is refused, whoever clicks.
 """
 
@@ -17,6 +18,7 @@ from bot.usecases.sealed import InvalidConfirmation
 from bot.usecases.sealed_views import RefKind, SealedRef, seal_ref
 from handlers.views.direct import ASK_AGAIN_ACTION
 from handlers.views.grants import END_ACTION, EXTEND_ACTION
+from handlers.views.home import HOME_REQUEST
 from handlers.views.requests import APPROVE_ACTION, CONFIRM_APPROVE_ACTION, DENY_ACTION
 
 SIGNED: dict[str, RefKind] = {
@@ -26,6 +28,7 @@ SIGNED: dict[str, RefKind] = {
     END_ACTION: "grant",
     EXTEND_ACTION: "grant",
     ASK_AGAIN_ACTION: "grant",
+    HOME_REQUEST: "grant",  # "Ask for more time" on a grant of one's own
 }
 # Long enough for any card or DM to stay usable while its request or grant lives: the
 # signature is for authenticity; every click re-reads the record and re-checks the clicker.
@@ -43,9 +46,14 @@ def seal_buttons(message: dict[str, Any], seal: Seal) -> dict[str, Any]:
 
 
 def _block(block: Any, seal: Seal) -> Any:
-    if not isinstance(block, dict) or block.get("type") != "actions":
+    """Buttons stand in an actions block's elements, or as a section's accessory."""
+    if not isinstance(block, dict):
         return block
-    return {**block, "elements": [_element(e, seal) for e in block.get("elements", [])]}
+    if block.get("type") == "actions":
+        return {**block, "elements": [_element(e, seal) for e in block.get("elements", [])]}
+    if "accessory" in block:
+        return {**block, "accessory": _element(block["accessory"], seal)}
+    return block
 
 
 def _element(element: Any, seal: Seal) -> Any:

@@ -16,9 +16,9 @@ from typing import Any
 
 from bot.edges.losant.models import ROLES
 from bot.usecases.access import Verdict, need_for
-from bot.usecases.sealed import InvalidConfirmation
 from bot.usecases.sealed_views import FormKind
 from handlers import members, outcome
+from handlers.button_seals import opened
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import OpenModal, Outcome, Work
@@ -99,11 +99,9 @@ async def _prefill(deps: Deps, value: str) -> Prefill | None:
     """The org and role a Home button names ("Ask for more time" on a grant), if any."""
     if value == NEW:
         return None
-    try:
-        ref = deps.operations.ref_opened(value)
-    except InvalidConfirmation:
-        return None  # an empty form is still the right answer to "I want access"
-    grant = await deps.store.grants.get(ref.id) if ref.kind == "grant" else None
+    grant_id = opened(value, "grant", deps.operations.ref_opened)
+    # An unknown or edited value: an empty form is still the right answer to "I want access".
+    grant = await deps.store.grants.get(grant_id) if grant_id else None
     if grant is None:
         return None
     role = next((r for r in ROLES if r == grant.role), None)

@@ -74,11 +74,9 @@ def build_deps(
         approvers=settings.approvers,
         requesters=settings.requesters,
     )
-    notices = SlackNotices(
-        SlackNotifier(slack_client),
-        settings.approval_channel,
-        key_sealer(settings.action_signing_key, clock),
-    )
+    # Grant and request buttons are signed on every way out (replies, cards, DMs, Home).
+    seal = key_sealer(settings.action_signing_key, clock)
+    notices = SlackNotices(SlackNotifier(slack_client), settings.approval_channel, seal)
     lifecycle = LifecycleParts(
         store=store,
         notices=notices,
@@ -97,7 +95,6 @@ def build_deps(
         lifecycle=lifecycle,
     )
     surfaces = Surfaces(slack_client)
-    seal = key_sealer(settings.action_signing_key, clock)
     return Deps(
         operations=operations,
         access=access,

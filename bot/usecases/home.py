@@ -48,7 +48,6 @@ IN_NO_ORG_S = 60.0
 # How long the complete tab may take before the store's part is published on its own.
 INTERIM_AFTER_S = 1.0
 # A Home tab's buttons outlive its drawing; a day, then "open the Home tab again".
-BUTTON_TTL_S = 86_400
 # Homes rebuilt at once by one refresh: each may cost Slack and Losant calls.
 REFRESH_FANOUT = 4
 
@@ -138,16 +137,13 @@ class HomeTab:
             email=email,
             access=access,
             own_requests=_requests(own_requests, None),
-            own_grants=_grants(own_grants, self._grant_value, may.may_request),
+            own_grants=_grants(own_grants, str, may.may_request),
             # Approve / Deny and End now / Extend are the card's and the list's own buttons,
             # named by the request's or grant's ID as there; each click re-reads it and
             # re-checks who clicked.
             waiting=_requests(waiting, str),
             attention=_grants(attention, str, may.may_add),
         )
-
-    def _grant_value(self, grant_id: str) -> str:
-        return self._ops.ref_value("grant", grant_id, ttl_s=BUTTON_TTL_S)
 
     async def _look_up(self, email: str) -> Access:
         """The orgs ``email`` is in, by their Losant user ID when it is known."""

@@ -20,10 +20,8 @@ from bot.usecases.sealed_views import (
     FORM_TTL_S,
     FormKind,
     FormMeta,
-    RefKind,
     SealedRef,
     seal_form,
-    seal_ref,
     unseal_form,
     unseal_ref,
 )
@@ -54,10 +52,6 @@ class FormsAndHome:
         """The form a submission's ``private_metadata`` describes; ``InvalidConfirmation`` (or
         ``ExpiredValue``) when it is not authentic or too old."""
         return unseal_form(value, self._key, now=self._clock())
-
-    def ref_value(self, kind: RefKind, ref_id: str, *, ttl_s: int) -> str:
-        """A signed button value naming the ``kind`` record ``ref_id`` (a request, a grant)."""
-        return seal_ref(SealedRef(kind, ref_id, int(self._clock()) + ttl_s), self._key)
 
     def ref_opened(self, value: str) -> SealedRef:
         """The record a button value names, if this bot signed it and it is not too old."""
