@@ -295,21 +295,13 @@ async def measure_offboard() -> Row:
             if any(user.id in sim.state.orgs[org].roles for org in orgs):
                 raise RuntimeError("the official client did not remove the leaver everywhere")
             ref.append(answer["seconds"])
-    ours, theirs = Runs.of(bot), Runs.of(ref)
-    ratio = theirs.median / ours.median
-    return Row(
-        figure=f"offboard from {OFFBOARD_ORGS} orgs, Losant at {LATENCY_S * 1000:.0f} ms",
-        measured=f"{ours.median:.2f} s",
-        reference=f"losant-rest, {OFFBOARD_ORGS} removals in turn: {theirs.median:.2f} s",
-        target=f"≥ 3 x faster ({ratio:.1f} x)",
-        met=ratio >= 3,
-        spread=f"{RUNS} runs each; bot {ours.span('{:.2f}')} s, "
-        f"reference {theirs.span('{:.2f}')} s",
-        notes=(
-            "bot: Confirm clicked until the outcome arrived (the org list by memberId, then "
-            f"the removals {FANOUT} at a time); the card before it is not timed",
-        ),
-        numbers={"bot_s": ours.median, "reference_s": theirs.median, "ratio": ratio},
+    return _faster_row(
+        f"offboard from {OFFBOARD_ORGS} orgs",
+        bot,
+        ref,
+        reference=f"losant-rest, {OFFBOARD_ORGS} removals in turn",
+        at_least=3,
+        how="the org list by memberId, then the removals",
     )
 
 
@@ -341,19 +333,34 @@ async def measure_add() -> Row:
             if len(sim.state.orgs[acme.id].roles) != 12 + ADD_PEOPLE:
                 raise RuntimeError("the official client did not add everyone")
             ref.append(answer["seconds"])
+    return _faster_row(
+        f"add of {ADD_PEOPLE} people",
+        bot,
+        ref,
+        reference=f"losant-rest, {ADD_PEOPLE} adds in turn",
+        at_least=4,
+        how="one POST a person",
+    )
+
+
+def _faster_row(
+    what: str, bot: list[float], ref: list[float], *, reference: str, at_least: float, how: str
+) -> Row:
+    """A row for work started by a Confirm click, timed until its outcome, beside the official
+    client doing the same calls one after another."""
     ours, theirs = Runs.of(bot), Runs.of(ref)
     ratio = theirs.median / ours.median
     return Row(
-        figure=f"add of {ADD_PEOPLE} people, Losant at {LATENCY_S * 1000:.0f} ms",
+        figure=f"{what}, Losant at {LATENCY_S * 1000:.0f} ms",
         measured=f"{ours.median:.2f} s",
-        reference=f"losant-rest, {ADD_PEOPLE} adds in turn: {theirs.median:.2f} s",
-        target=f"≥ 4 x faster ({ratio:.1f} x)",
-        met=ratio >= 4,
+        reference=f"{reference}: {theirs.median:.2f} s",
+        target=f"≥ {at_least:g} x faster ({ratio:.1f} x)",
+        met=ratio >= at_least,
         spread=f"{RUNS} runs each; bot {ours.span('{:.2f}')} s, "
         f"reference {theirs.span('{:.2f}')} s",
         notes=(
-            f"bot: Confirm clicked until the outcome arrived (one POST a person, {FANOUT} at a "
-            "time); the card before it is not timed",
+            f"bot: Confirm clicked until the outcome arrived ({how}, {FANOUT} at a time); "
+            "the card before it is not timed",
         ),
         numbers={"bot_s": ours.median, "reference_s": theirs.median, "ratio": ratio},
     )
