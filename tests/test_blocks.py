@@ -8,7 +8,7 @@ the reference it must not drift from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from slack_sdk.errors import SlackObjectFormationError
@@ -115,6 +115,11 @@ def test_the_json_is_slack_sdks(
             lambda: button("L", "a", "v" * 2001),
             lambda: sdk_actions(sdk_button("L", "a", "v" * 2001)),
             id="value",
+        ),
+        pytest.param(
+            lambda: button("L", "a", "v", style=cast(Any, "loud")),
+            lambda: sdk_actions(sdk_button("L", "a", "v", "loud")),
+            id="style",
         ),
         pytest.param(
             lambda: actions(*[button("L", f"a{i}", "v") for i in range(26)]),
