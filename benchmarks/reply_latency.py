@@ -35,7 +35,7 @@ LATENCY_S = 0.0
 RUNS = 3
 PER_RUN = 60  # commands per app per run
 SETTLE_S = 0.005  # quiet before each command: the last app's leftover work takes < 1 ms
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.2  # issue 10 raised it from 1.3: close to the floor means close
 APPS = ("bot", "minimal", "minimal2")
 
 
