@@ -10,12 +10,14 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from bot.edges.store.engine import create_engine, is_sqlite
 from bot.edges.store.migrate import config, upgrade
 from bot.edges.store.records import GrantState
+from bot.edges.store.schema import HEAD, is_current
 from bot.edges.store.store import SchemaBehind, Store
 from bot.edges.store.tables import grants, metadata
 from tests.store.helpers import HOUR, NOW, ORG, give
@@ -134,3 +136,20 @@ def _row(grant_id: str, state: str) -> dict[str, Any]:
         "created_at": NOW,
         "updated_at": NOW,
     }
+
+
+def test_the_schema_check_knows_the_newest_migration() -> None:
+    """``schema.HEAD``, which start-up compares without loading Alembic, is Alembic's head."""
+    assert [HEAD] == ScriptDirectory.from_config(config()).get_heads()
+
+
+async def test_a_database_one_migration_behind_is_not_current(empty_url: str) -> None:
+    """A schema at an older migration is behind, and at the newest it is current."""
+    await _upgrade_to(empty_url, "0001")
+    engine = create_engine(empty_url)
+    try:
+        behind = await is_current(engine)
+        await _upgrade_to(empty_url, "head")
+        assert (False, True) == (behind, await is_current(engine))
+    finally:
+        await engine.dispose()

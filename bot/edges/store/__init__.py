@@ -12,7 +12,6 @@ from bot.edges.store.engine import (
 )
 from bot.edges.store.events import EventLog
 from bot.edges.store.grants import GrantBusy, Granted, GrantStore
-from bot.edges.store.migrate import upgrade
 from bot.edges.store.records import Event, EventKind, Grant, GrantState, Request, RequestState
 from bot.edges.store.requests import AlreadyDecided, Decided, DecideResult, Expired, RequestStore
 from bot.edges.store.store import DatabaseUnavailable, SchemaBehind, Store
@@ -40,5 +39,4 @@ __all__ = [
     "database_url",
     "is_sqlite",
     "refuse_sqlite_on_heroku",
-    "upgrade",
 ]

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -66,14 +64,3 @@ def _one_at_a_time(conn: Connection) -> None:
         # SQLite's driver only opens a transaction before DML, so DDL would otherwise run
         # unlocked; IMMEDIATE takes the write lock now (waiting up to busy_timeout).
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-async def is_current(engine: AsyncEngine) -> bool:
-    """Whether the database's schema is at the newest migration."""
-    async with engine.connect() as conn:
-        return await conn.run_sync(_is_current)
-
-
-def _is_current(conn: Connection) -> bool:
-    applied = set(MigrationContext.configure(conn).get_current_heads())
-    return applied == set(ScriptDirectory.from_config(config()).get_heads())

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.edges.store.engine import create_engine, is_sqlite
 from bot.edges.store.events import EventLog
 from bot.edges.store.grants import GrantStore
-from bot.edges.store.migrate import is_current, upgrade_engine
 from bot.edges.store.requests import RequestStore
+from bot.edges.store.schema import is_current
 
 
 class SchemaBehind(Exception):
@@ -42,13 +42,16 @@ class Store:
         """Open the database at ``url`` (as ``database_url()`` gives it), ready to use."""
         engine = create_engine(url)
         try:
-            if is_sqlite(url):
+            if not await is_current(engine):
+                if not is_sqlite(url):
+                    raise SchemaBehind(
+                        "the database schema is not up to date: run `python -m bot migrate` "
+                        "(on Heroku, the Procfile's release step does)"
+                    )
+                # Alembic is loaded only when there is something to migrate.
+                from bot.edges.store.migrate import upgrade_engine
+
                 await upgrade_engine(engine)
-            elif not await is_current(engine):
-                raise SchemaBehind(
-                    "the database schema is not up to date: run `python -m bot migrate` "
-                    "(on Heroku, the Procfile's release step does)"
-                )
         except (SQLAlchemyError, OSError) as exc:
             await engine.dispose()
             # The driver's first line (refused, authentication failed) without the URL.
