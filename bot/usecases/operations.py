@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from typing import assert_never
 
 from bot.edges.losant.client import LosantClient
 from bot.edges.losant.models import Member, MemberField, SortDirection
@@ -39,7 +40,7 @@ from bot.usecases.commands import (
     ShowCommand,
 )
 from bot.usecases.confirming import ChangeConfirmer
-from bot.usecases.errors import BotError, MemberNotFound
+from bot.usecases.errors import MemberNotFound
 from bot.usecases.find import Finder
 from bot.usecases.lifecycle_parts import LifecycleParts
 from bot.usecases.lookup import EmailResolver, Lookup, OrgCache
@@ -144,7 +145,8 @@ class Operations(FormsAndHome):
                 if isinstance(org, AmbiguousOrg):
                     return org
                 return await self._bulk.start(org, command, actor=actor, progress=progress)
-        raise BotError(f"/members {command.subcommand} is not available yet.")
+            case _:
+                assert_never(command)
 
     async def _in_org(
         self, command: AddCommand | ShowCommand | RoleCommand | RemoveCommand, actor: str
