@@ -48,6 +48,10 @@ STRANGER = "USTRANGE1"
 GROUP = "SWRITERS1"
 GROUP_MEMBER = "UGROUPIE1"
 
+# The tests' databases live in one folder removed when the test process exits, so a
+# run leaves nothing in /tmp (a bot of a subprocess has ended by then).
+_DATABASES = tempfile.TemporaryDirectory(prefix="members-bot-test-")
+
 
 @dataclass
 class Sent:
@@ -299,7 +303,7 @@ def bot_environment(sim: Simulator, slack: FakeSlack, **overrides: str) -> dict[
         "LOSANT_RETRY_BUDGET_S": "3",
         "LOG_FORMAT": "json",
         # Every bot of a test its own database, never members-bot.db in the repository.
-        "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='members-bot-test-')}/bot.db",
+        "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(dir=_DATABASES.name)}/bot.db",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v != ""}
