@@ -22,6 +22,7 @@ def build() -> web.Application:
         ),
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         process_before_response=False,
+        attaching_function_token_enabled=False,  # as the bot: it has no workflow functions
     )
 
     @app.command("/members")

@@ -137,6 +137,8 @@ def create_app(
         request_verification_enabled=not settings.socket_mode,
         authorize=authorize,
         process_before_response=False,
+        # The bot has no Slack workflow functions: no function token to look for.
+        attaching_function_token_enabled=False,
         logger=logging.getLogger("slack_bolt"),
     )
     register(app, deps)

