@@ -7,8 +7,13 @@ for its answer instead of making a call of its own: for a 10,000-member org that
 a second 2 MB download and decode saved. Only while in flight: nothing is kept once
 the answer is out, so nobody is ever given an old answer.
 
-The shared read runs as a task of its own, so one waiter being cancelled does not
-cancel it for the others; it is cancelled only when nobody waits for it any more.
+The first caller makes the call itself, in its own task: nearly every read is shared
+by nobody, and a task of its own for each read cost every command a task and three
+turns of the event loop (to start it, to see it land, to wake the caller). A caller
+that joins waits for the first one's answer; should the first caller be cancelled
+(it gave up, or the process is stopping), the call goes with it and those waiting
+start over, one of them making the call again. A caller that joined and leaves
+changes nothing for the others.
 
 When the answer lands, its waiters resume one per turn of the event loop, each
 handing the turn to the next, rather than all at once: fifty commands sharing one
@@ -27,16 +32,18 @@ from typing import Any, TypeVar, cast
 T = TypeVar("T")
 
 
+class _FirstCallerLeft(Exception):
+    """The caller making the call was cancelled before it answered: start over."""
+
+
 @dataclass
 class _Flight:
-    task: asyncio.Task[Any]
+    answer: asyncio.Future[Any]  # the first caller's result, for those who joined
     turns: deque[asyncio.Future[None]] = field(default_factory=deque)
-    waiters: int = 0
-    abandoned: bool = False
 
     def pass_turn(self) -> None:
         """Wake the next waiter, once the answer is in (it wakes on the loop's next turn)."""
-        if not self.task.done():
+        if not self.answer.done():
             return
         while self.turns:
             turn = self.turns.popleft()
@@ -57,33 +64,44 @@ class SingleFlight:
 
     async def run(self, key: Hashable, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """``call()``'s result, shared with every other caller of ``key`` while it runs."""
-        flight = self._flights.get(key)
-        # A flight that has landed (its callback still to run) or was given up is over.
-        if flight is None or flight.task.done() or flight.abandoned:
-            flight = self._start(key, call)
+        while True:
+            flight = self._flights.get(key)
+            if flight is None:
+                return await self._make(key, call)
+            try:
+                return cast(T, await self._join(flight))
+            except _FirstCallerLeft:
+                continue
+
+    async def _make(self, key: Hashable, call: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        flight = _Flight(asyncio.get_running_loop().create_future())
+        self._flights[key] = flight
+        try:
+            result = await call()
+        except asyncio.CancelledError:
+            self._land(key, flight, _FirstCallerLeft())
+            raise
+        except BaseException as exc:
+            self._land(key, flight, exc)
+            raise
+        self._land(key, flight, result)
+        return result
+
+    def _land(self, key: Hashable, flight: _Flight, outcome: Any) -> None:
+        del self._flights[key]
+        if isinstance(outcome, BaseException):
+            flight.answer.set_exception(outcome)
+            flight.answer.exception()  # seen here, so an error nobody joined is not reported
+        else:
+            flight.answer.set_result(outcome)
+        flight.pass_turn()
+
+    async def _join(self, flight: _Flight) -> Any:
         turn = asyncio.get_running_loop().create_future()
         flight.turns.append(turn)
-        flight.waiters += 1
         try:
             await turn
-            return cast(T, flight.task.result())
+            return flight.answer.result()
         finally:
-            flight.waiters -= 1
             if turn.done() and not turn.cancelled():
                 flight.pass_turn()  # it was this caller's turn: hand it on
-            if flight.waiters == 0 and not flight.task.done():
-                flight.abandoned = True  # every caller has gone: the answer is wanted by none
-                flight.task.cancel()
-
-    def _start(self, key: Hashable, call: Callable[[], Coroutine[Any, Any, Any]]) -> _Flight:
-        flight = _Flight(asyncio.create_task(call()))
-        self._flights[key] = flight
-        flight.task.add_done_callback(lambda _: self._landed(key, flight))
-        return flight
-
-    def _landed(self, key: Hashable, flight: _Flight) -> None:
-        if self._flights.get(key) is flight:
-            del self._flights[key]
-        if not flight.task.cancelled():
-            flight.task.exception()  # seen here, so an answer nobody waited for is not reported
-        flight.pass_turn()
