@@ -63,10 +63,9 @@ def describe_query(query: ListCommand) -> str:
 
 def member_line(member: Member) -> str:
     """``• email · `role` · name``: at most 141 characters whatever Losant sent."""
-    parts = [member_label(member), role_label(member.role)]
-    if member.name:
-        parts.append(clip(member.name, NAME_CHARS))
-    return "• " + " · ".join(parts)
+    line = f"• {member_label(member)} · {role_label(member.role)}"
+    name = member.name  # built from two fields: once, not twice
+    return f"{line} · {clip(name, NAME_CHARS)}" if name else line
 
 
 def _render_empty(org: Org, query: ListCommand) -> Reply:

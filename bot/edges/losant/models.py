@@ -102,7 +102,8 @@ class Member(_Response):
     @property
     def name(self) -> str:
         """The member's full name, or an empty string when Losant gave none."""
-        return " ".join(p for p in (self.first_name, self.last_name) if p).strip()
+        first, last = self.first_name, self.last_name
+        return (f"{first} {last}" if first and last else first or last or "").strip()
 
 
 class MemberListFields(_Response):
