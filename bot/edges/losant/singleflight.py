@@ -79,21 +79,29 @@ class SingleFlight:
         try:
             result = await call()
         except asyncio.CancelledError:
-            self._land(key, flight, _FirstCallerLeft())
+            self._land(key, flight, error=_FirstCallerLeft())
             raise
         except BaseException as exc:
-            self._land(key, flight, exc)
+            self._land(key, flight, error=exc)
             raise
-        self._land(key, flight, result)
+        self._land(key, flight, result=result)
         return result
 
-    def _land(self, key: Hashable, flight: _Flight, outcome: Any) -> None:
+    def _land(
+        self,
+        key: Hashable,
+        flight: _Flight,
+        *,
+        result: Any = None,
+        error: BaseException | None = None,
+    ) -> None:
+        """Over: nobody joins this flight any more; those who joined get its answer in turn."""
         del self._flights[key]
-        if isinstance(outcome, BaseException):
-            flight.answer.set_exception(outcome)
-            flight.answer.exception()  # seen here, so an error nobody joined is not reported
+        if error is None:
+            flight.answer.set_result(result)
         else:
-            flight.answer.set_result(outcome)
+            flight.answer.set_exception(error)
+            flight.answer.exception()  # seen here, so an error nobody joined is not reported
         flight.pass_turn()
 
     async def _join(self, flight: _Flight) -> Any:
