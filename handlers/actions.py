@@ -23,7 +23,6 @@ from handlers.views import (
     Reply,
     render_cancelled,
     render_confirm_refused,
-    render_denied,
     render_not_invoker,
     render_result,
 )
@@ -41,18 +40,8 @@ async def page_work(deps: Deps, caller: Caller, *, orgs: bool, value: str) -> Ou
     )
     if not verdict.allowed:
         # Said to the clicker alone; the list stays for whoever may read it.
-        denied = render_denied(
-            caller.user,
-            subcommand,
-            "read",
-            verdict.reason,
-            channels=verdict.channels,
-            transient=verdict.transient,
-        )
         org = state.org_id if isinstance(state, MemberPageState) else None
-        return outcome.refused(
-            caller, denied, subcommand=subcommand, reason=verdict.reason, org=org
-        )
+        return outcome.denied(caller, verdict, subcommand=subcommand, need="read", org=org)
     if state is None:
         return outcome.refused(
             caller,

@@ -22,7 +22,6 @@ from handlers.button_seals import opened
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import OpenModal, Outcome, Work
-from handlers.views import render_denied
 from handlers.views.forms import (
     Prefill,
     duration_choices,
@@ -112,15 +111,7 @@ def _refused(caller: Caller, trigger_id: str, form: FormKind, verdict: Verdict) 
     """Said where they asked: under the command they typed, or in a modal in the form's place."""
     reason = verdict.reason
     if caller.response_url:
-        reply = render_denied(
-            caller.user,
-            form,
-            need_for(form) or "read",
-            reason,
-            channels=verdict.channels,
-            transient=verdict.transient,
-        )
-        return outcome.refused(caller, reply, subcommand=form, reason=reason)
+        return outcome.denied(caller, verdict, subcommand=form, need=need_for(form) or "read")
     modal = OpenModal(trigger_id, render_form_refused(reason))
     return dataclasses.replace(
         outcome.refused(caller, None, subcommand=form, reason=reason), modal=modal

@@ -21,7 +21,7 @@ from handlers.button_seals import opened
 from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome
-from handlers.views import Reply, render_denied
+from handlers.views import Reply
 from handlers.views.requests import render_admin_approval, render_refused_click
 
 OWN_REQUEST = "the requester cannot decide their own request"
@@ -122,15 +122,7 @@ async def _writer_refusal(
     )
     if verdict.allowed:
         return None
-    reply = render_denied(
-        caller.user,
-        subcommand,
-        "write",
-        verdict.reason,
-        channels=verdict.channels,
-        transient=verdict.transient,
-    )
-    return outcome.refused(caller, reply, subcommand=subcommand, reason=verdict.reason)
+    return outcome.denied(caller, verdict, subcommand=subcommand, need="write")
 
 
 def _refused(caller: Caller, request: Request, verb: str, reason: str, reply: Reply) -> Outcome:

@@ -34,7 +34,7 @@ from handlers.caller import Caller
 from handlers.deps import Deps
 from handlers.outcome import Outcome, Work
 from handlers.parser import USAGE, UsageError, parse
-from handlers.views import render_denied, render_help, render_usage_error
+from handlers.views import render_help, render_usage_error
 
 # Home tabs rebuilt after one add: each costs Slack and Losant calls.
 MAX_HOMES_REFRESHED = 10
@@ -125,19 +125,11 @@ def _without_losant(command: Command, verdict: Verdict, caller: Caller, deps: De
                 offered = (*offered, "request", "requests")
         help_reply = render_help(offered, USAGE, default_org=deps.default_org)
         return Outcome(help_reply)
-    reply = render_denied(
-        caller.user,
-        command.subcommand,
-        need_for(command.subcommand) or "read",
-        verdict.reason,
-        channels=verdict.channels,
-        transient=verdict.transient,
-    )
-    return outcome.refused(
+    return outcome.denied(
         caller,
-        reply,
+        verdict,
         subcommand=command.subcommand,
-        reason=verdict.reason,
+        need=need_for(command.subcommand) or "read",
         org=org_of(command),
         target=target_of(command),
         role=role_of(command),

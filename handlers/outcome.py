@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.edges.losant.errors import LosantError
 from bot.edges.losant.models import Role
+from bot.usecases.access import Verdict
 from bot.usecases.audit import AuditEvent, org_as_named
+from bot.usecases.commands import Subcommand
 from bot.usecases.errors import BotError
 from bot.usecases.results import (
     MemberAdded,
@@ -28,7 +30,13 @@ from bot.usecases.results_grants import LifecycleResult
 from bot.usecases.results_runs import BulkAdded, Offboarded
 from handlers.audit_runs import run_events
 from handlers.caller import Caller
-from handlers.views import Reply, render_bot_error, render_losant_error, render_result
+from handlers.views import (
+    Reply,
+    render_bot_error,
+    render_denied,
+    render_losant_error,
+    render_result,
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,32 @@ def refused(
         reason=reason,
     )
     return Outcome(reply, replace, (event,))
+
+
+def denied(
+    caller: Caller,
+    verdict: Verdict,
+    *,
+    subcommand: Subcommand,
+    need: Literal["read", "write"],
+    org: str | None = None,
+    target: str | None = None,
+    role: str | None = None,
+) -> Outcome:
+    """The refusal for an access ``verdict`` that did not allow ``subcommand``: who asked,
+    why not and whom to ask (``render_denied``), and its audit event."""
+    reply = render_denied(
+        caller.user,
+        subcommand,
+        need,
+        verdict.reason,
+        channels=verdict.channels,
+        transient=verdict.transient,
+    )
+    reason = verdict.reason
+    return refused(
+        caller, reply, subcommand=subcommand, reason=reason, org=org, target=target, role=role
+    )
 
 
 def for_error(
