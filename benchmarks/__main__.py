@@ -16,6 +16,7 @@ from pathlib import Path
 from benchmarks import (
     ack_latency,
     cross_org,
+    dispatch,
     losant_client,
     memory,
     parse,
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[], Coroutine[object, object, Row]]] = {
     "starvation": starvation.measure,
     "reply": reply_latency.measure,
     "throughput": throughput.measure,
+    "dispatch": dispatch.measure,
     "client": losant_client.measure,
     "find": cross_org.measure_find,
     "find_nobody": cross_org.measure_find_nobody,
