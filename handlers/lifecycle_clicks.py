@@ -50,10 +50,8 @@ async def extend_grant_work(deps: Deps, caller: Caller, *, value: str) -> Outcom
     refusal = await _writer_refusal(deps, caller, "extend")
     if refusal is not None:
         return refusal
-    grant = await deps.store.grants.get(grant_id)
-    seconds = (grant.duration_s if grant else None) or 3600  # the grant's own length again
     try:
-        result = await deps.operations.lifecycle.extend_grant(grant_id, seconds, caller.user)
+        result = await deps.operations.lifecycle.extend_grant(grant_id, caller.user)
     except (LosantError, BotError) as exc:
         return outcome.for_error(exc, caller, subcommand="extend", is_write=True)
     return outcome.for_result(result, caller)

@@ -142,11 +142,11 @@ class Lifecycle:
         key = await self.granting.key_of(org, command.target)
         return await self.granting.revoke(org.id, key, actor=actor)
 
-    async def extend_grant(self, grant_id: str, duration_s: int, actor: str) -> GrantExtended:
+    async def extend_grant(self, grant_id: str, actor: str) -> GrantExtended:
         """The Extend button of a listed grant: the same length again, from now."""
         grant = await self.granting.by_id(grant_id)
         return await self.granting.extend(
-            grant.org_id, grant.target_email, duration_s, actor=actor, subcommand="extend"
+            grant.org_id, grant.target_email, grant.extension_s, actor=actor, subcommand="extend"
         )
 
     async def end_grant(self, grant_id: str, actor: str) -> GrantEnded:

@@ -113,7 +113,7 @@ def render_grant_list(result: GrantList) -> Reply:
             blocks.append(
                 actions(
                     button("End now", END_ACTION, grant.id, style="danger"),
-                    button(f"Extend {length(grant.duration_s or 3600)}", EXTEND_ACTION,
+                    button(f"Extend {length(grant.extension_s)}", EXTEND_ACTION,
                            extend_value(grant)),
                 )
             )  # fmt: skip

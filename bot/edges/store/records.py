@@ -78,6 +78,11 @@ class Grant:
     duration_s: int | None
     warned_at: datetime | None
 
+    @property
+    def extension_s(self) -> int:
+        """What Extend adds: the grant's own length again (an hour for one made without it)."""
+        return self.duration_s or 3600
+
     @classmethod
     def from_row(cls, row: Row[Any]) -> Grant:
         """The snapshot of one ``grants`` row."""
