@@ -1,6 +1,6 @@
 """Button clicks on grants and requests: End now, Extend, Approve, Deny, and asking again.
 
-Each value carries only an ID (and, for Extend, a length), never a decision: who may click
+Each value carries only an ID (signed), never a decision or a length: who may click
 is checked again at the click. On a request, the requester is refused before any other
 rule, whatever else they may do (a writer or an approver cannot approve their own
 request); then only the clicker's identity decides, not the channel, because a card
@@ -10,12 +10,14 @@ lives in the approval channel, not where a command ran.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from bot.edges.losant.errors import LosantError
 from bot.edges.store import Request, RequestState
 from bot.usecases.access import Verdict
 from bot.usecases.errors import BotError
+from bot.usecases.results import Result
 from handlers import outcome
 from handlers.button_seals import opened
 from handlers.caller import Caller
@@ -29,31 +31,34 @@ OWN_REQUEST = "the requester cannot decide their own request"
 
 async def end_grant_work(deps: Deps, caller: Caller, *, value: str) -> Outcome:
     """End now: a writer ends a listed grant, reverting it at once."""
-    grant_id = opened(value, "grant", deps.operations.ref_opened)
-    if grant_id is None:
-        return _not_ours(caller, "revoke")
-    refusal = await _writer_refusal(deps, caller, "revoke")
-    if refusal is not None:
-        return refusal
-    try:
-        result = await deps.operations.lifecycle.end_grant(grant_id, caller.user)
-    except (LosantError, BotError) as exc:
-        return outcome.for_error(exc, caller, subcommand="revoke", is_write=True)
-    return outcome.for_result(result, caller)
+    return await _on_grant(deps, caller, value, "revoke", deps.operations.lifecycle.end_grant)
 
 
 async def extend_grant_work(deps: Deps, caller: Caller, *, value: str) -> Outcome:
     """Extend: a writer makes a listed grant last its length again, from now."""
+    extend = deps.operations.lifecycle.extend_grant
+    return await _on_grant(deps, caller, value, "extend", extend)
+
+
+async def _on_grant(
+    deps: Deps,
+    caller: Caller,
+    value: str,
+    subcommand: Literal["revoke", "extend"],
+    act: Callable[[str, str], Awaitable[Result]],
+) -> Outcome:
+    """A writer's button on a listed grant: ``act(grant_id, writer)`` once the value is ours
+    and the clicker may write."""
     grant_id = opened(value, "grant", deps.operations.ref_opened)
     if grant_id is None:
-        return _not_ours(caller, "extend")
-    refusal = await _writer_refusal(deps, caller, "extend")
+        return _not_ours(caller, subcommand)
+    refusal = await _writer_refusal(deps, caller, subcommand)
     if refusal is not None:
         return refusal
     try:
-        result = await deps.operations.lifecycle.extend_grant(grant_id, caller.user)
+        result = await act(grant_id, caller.user)
     except (LosantError, BotError) as exc:
-        return outcome.for_error(exc, caller, subcommand="extend", is_write=True)
+        return outcome.for_error(exc, caller, subcommand=subcommand, is_write=True)
     return outcome.for_result(result, caller)
 
 

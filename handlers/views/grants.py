@@ -25,12 +25,6 @@ MAX_SHOWN = 20  # two blocks a grant with buttons: 20 keep the list inside 50 bl
 MAX_DRIFTED = 5
 
 
-def extend_value(grant: Grant) -> str:
-    """The Extend button's value: the grant (signed on its way out); the click repeats the
-    grant's own length, read from the store."""
-    return grant.id
-
-
 def render_grant_made(result: GrantMade) -> Reply:
     grant = result.grant
     who, org, role = _who(grant), f"*{clip(grant.org_name, ORG_CHARS)}*", role_label(grant.role)
@@ -113,10 +107,9 @@ def render_grant_list(result: GrantList) -> Reply:
             blocks.append(
                 actions(
                     button("End now", END_ACTION, grant.id, style="danger"),
-                    button(f"Extend {length(grant.extension_s)}", EXTEND_ACTION,
-                           extend_value(grant)),
+                    button(f"Extend {length(grant.extension_s)}", EXTEND_ACTION, grant.id),
                 )
-            )  # fmt: skip
+            )
     hidden = len(result.live) - MAX_SHOWN
     if hidden > 0:
         blocks.append(context(f"…and {hidden:,} more: narrow it with `org=` or `user=`."))

@@ -21,7 +21,7 @@ from bot.edges.store import Grant, GrantState, Request
 from bot.usecases.durations import describe_remaining, format_duration
 from bot.usecases.home_data import Access, GrantItem, HomeData, Listed, RequestItem
 from handlers.views.blocks import actions, button, context, section
-from handlers.views.grants import END_ACTION, EXTEND_ACTION, extend_value
+from handlers.views.grants import END_ACTION, EXTEND_ACTION
 from handlers.views.phrases import EMAIL_CHARS, ORG_CHARS, command, plural
 from handlers.views.reply import clip, code
 from handlers.views.requests import APPROVE_ACTION, DENY_ACTION
@@ -171,7 +171,7 @@ def _attention(item: GrantItem, now: datetime) -> list[Block | dict[str, Any]]:
             actions(
                 # The same buttons, and values, as the `grants` list's.
                 button("End now", END_ACTION, grant.id, style="danger"),
-                button("Extend", EXTEND_ACTION, extend_value(grant)),
+                button("Extend", EXTEND_ACTION, grant.id),
             )
         )
     return blocks
