@@ -213,6 +213,12 @@ def acme_id(sim: Simulator) -> str:
     return org_id(sim)
 
 
+def role_in_acme(sim: Simulator, email: str) -> str | None:
+    """The member's role in Losant's real state, None when not a member."""
+    member = sim.state.find_member_by_email(acme_id(sim), email)
+    return member.role if member is not None else None
+
+
 def find_button(message: Mapping[str, Any], action_id: str) -> dict[str, Any]:
     for block in message.get("blocks", []):
         for element in block.get("elements", []) if block.get("type") == "actions" else []:

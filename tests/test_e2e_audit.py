@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.simulator.seed import ACME, GLOBEX, RND
+from bot.sandbox.simulator.seed import GLOBEX, RND
 from tests.harness import (
     AUDIT_KEYS,
     READER,
@@ -26,7 +26,9 @@ from tests.harness import (
     WRITER,
     Harness,
     ManualClock,
+    acme_id,
     audit_lines,
+    org_id,
     running_bot,
     text_of,
 )
@@ -39,12 +41,6 @@ REQUEST_ID = re.compile(r"^[0-9a-f]{12}$")
 def audit_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.INFO, logger="bot.audit")
     return caplog
-
-
-def acme(bot: Harness) -> str:
-    org = bot.sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
 
 
 def without_request_id(line: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +122,7 @@ async def test_every_change_is_one_log_line_and_one_channel_message(
         assert audit(
             actor=WRITER,
             channel="C0GENERAL",
-            org=acme(bot),
+            org=acme_id(bot.sim),
             decision="done",
             **{"losant_status": 200, **expected},
         ) == without_request_id(line)
@@ -224,23 +220,23 @@ async def test_refused_clicks_are_audited_with_what_they_were_for(
         clock.advance(601)
         await bot.reply(await bot.click(card, "members_confirm"))
 
-        globex = bot.sim.state.find_org_by_name(GLOBEX).id  # type: ignore[union-attr]
+        acme, globex = acme_id(bot.sim), org_id(bot.sim, GLOBEX)
         assert [
-            audit(actor=READER, subcommand="remove", org=acme(bot), target="ada@acme.io"),
+            audit(actor=READER, subcommand="remove", org=acme, target="ada@acme.io"),
             audit(actor=WRITER, subcommand="confirm"),
             audit(actor=STRANGER, subcommand="list", org=globex),
-            audit(actor=WRITER, subcommand="remove", org=acme(bot), target="ada@acme.io"),
+            audit(actor=WRITER, subcommand="remove", org=acme, target="ada@acme.io"),
         ] == [
             {**without_request_id(line), "channel": None, "decision": None}
             for line in audit_lines(audit_log)
         ]
         assert {"refused"} == {line["decision"] for line in audit_lines(audit_log)}
         assert [
-            f"<@{READER}> was refused: remove ada@acme.io from {acme(bot)} — not the invoker",
+            f"<@{READER}> was refused: remove ada@acme.io from {acme} — not the invoker",
             f"<@{WRITER}> was refused: confirm a change — tampered confirmation value",
             f"<@{STRANGER}> was refused: list the members of {globex} — "
             "not in MEMBERS_WRITERS or MEMBERS_READERS",
-            f"<@{WRITER}> was refused: remove ada@acme.io from {acme(bot)} — expired confirmation",
+            f"<@{WRITER}> was refused: remove ada@acme.io from {acme} — expired confirmation",
         ] == [m["text"] for m in bot.slack.messages]
         assert [] == bot.sim.writes()
 
@@ -259,20 +255,20 @@ async def test_a_write_losant_refuses_is_audited_as_failed_with_its_status(
             status=400,
             body={"type": "Validation", "message": "email is not allowed here"},
         )
-        await bot.reply(await bot.command(f"add org={acme(bot)} email=x@acme.io role=edit"))
+        await bot.reply(await bot.command(f"add org={acme_id(bot.sim)} email=x@acme.io role=edit"))
         (line,) = audit_lines(audit_log)
         assert audit(
             actor=WRITER,
             channel="C0GENERAL",
             subcommand="add",
-            org=acme(bot),
+            org=acme_id(bot.sim),
             target="x@acme.io",
             role="edit",
             decision="failed",
             losant_status=400,
         ) == without_request_id(line)
         assert [
-            f"<@{WRITER}> tried to add x@acme.io to {acme(bot)} as edit — "
+            f"<@{WRITER}> tried to add x@acme.io to {acme_id(bot.sim)} as edit — "
             "failed: Losant 400: email is not allowed here"
         ] == [m["text"] for m in bot.slack.messages]
 
@@ -290,7 +286,7 @@ async def test_a_write_whose_outcome_is_unknown_is_audited_as_unknown(
         reply = await bot.reply(await bot.command("add org=Acme email=maybe@acme.io role=edit"))
         assert "could not tell whether it did" in text_of(reply)
         (line,) = audit_lines(audit_log)
-        assert ("unknown", "add", "maybe@acme.io", "edit", acme(bot)) == (
+        assert ("unknown", "add", "maybe@acme.io", "edit", acme_id(bot.sim)) == (
             line["decision"],
             line["subcommand"],
             line["target"],
@@ -302,7 +298,7 @@ async def test_a_write_whose_outcome_is_unknown_is_audited_as_unknown(
         assert said.startswith(
             f"<@{WRITER}> tried to add maybe@acme.io to Acme as edit — outcome unknown: "
         )
-        assert f"check with `/members show org={acme(bot)} user=maybe@acme.io`" == check
+        assert f"check with `/members show org={acme_id(bot.sim)} user=maybe@acme.io`" == check
 
 
 # ---- what is not audited, and what never breaks ---------------------------------------------

@@ -17,29 +17,19 @@ from typing import Any
 import pytest
 
 from bot.sandbox.simulator import RecordedRequest, Simulator
-from bot.sandbox.simulator.seed import ACME
 from tests.harness import (
     GROUP_MEMBER,
     Harness,
+    acme_id,
     audit_lines,
     limit_problems,
+    role_in_acme,
     running_bot,
     text_of,
 )
 
 CONFIRM = "members_confirm"
 AUDIT_CHANNEL = "C0AUDIT"
-
-
-def acme(bot: Harness) -> str:
-    org = bot.sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
-
-
-def role_in_acme(bot: Harness, email: str) -> str | None:
-    member = bot.sim.state.find_member_by_email(acme(bot), email)
-    return member.role if member else None
 
 
 def posts(bot: Harness, status: int | None = None) -> list[RecordedRequest]:
@@ -89,7 +79,7 @@ async def test_many_people_however_listed_are_each_added(people: str) -> None:
         assert "Adding to Acme as edit: 3 added." == reply["text"]
         expected = dict.fromkeys(["ann@x.io", "ben@y.io", "cy@z.io"], "added as `edit`")
         assert expected == lines(reply)
-        assert ["edit"] * 3 == [role_in_acme(bot, e) for e in expected]
+        assert ["edit"] * 3 == [role_in_acme(bot.sim, e) for e in expected]
         assert 3 == len(posts(bot, status=200))
 
 
@@ -114,8 +104,8 @@ async def test_each_person_ends_on_their_own_line_and_a_bad_one_blocks_nobody() 
         assert said.pop("notanemail").startswith("not valid: not an email, a Losant user ID")
         assert said.pop("UNOMAIL01").startswith("not valid: Slack user UNOMAIL01 has no email")
         assert {} == said
-        assert "admin" == role_in_acme(bot, "bo@acme.io")
-        assert None is role_in_acme(bot, "refused@x.io")
+        assert "admin" == role_in_acme(bot.sim, "bo@acme.io")
+        assert None is role_in_acme(bot.sim, "refused@x.io")
         assert reply["text"].endswith("2 added · 1 already a member · 3 not valid.")
 
 
@@ -142,7 +132,7 @@ async def test_admin_or_more_than_ten_people_asks_first(people: int, role: str, 
             assert [] == bot.sim.writes()
             first = await confirmed(bot, first)
         assert f"Adding to Acme as {role}: {people} added." == first["text"]
-        assert [role] * people == [role_in_acme(bot, e) for e in emails]
+        assert [role] * people == [role_in_acme(bot.sim, e) for e in emails]
         assert people == len(posts(bot))
 
 
@@ -197,7 +187,7 @@ async def test_a_5xx_for_one_person_mid_way(times: int, outcome: str, added: boo
         said = lines(reply)
         assert outcome == said.pop("m2@x.io")
         assert dict.fromkeys(set(emails) - {"m2@x.io"}, "added as `view`") == said
-        assert ("view" if added else None) == role_in_acme(bot, "m2@x.io")
+        assert ("view" if added else None) == role_in_acme(bot.sim, "m2@x.io")
         assert 2 == posted_for(bot, "m2@x.io")
 
 
@@ -211,7 +201,7 @@ async def test_an_answer_lost_after_the_add_landed_is_read_back_as_added() -> No
         reply = await answer(bot, f"add org=Acme {','.join(emails)}")
         assert "Adding to Acme as view (the default role): 5 added." == reply["text"]
         assert 1 == posted_for(bot, "m2@x.io")
-        assert "view" == role_in_acme(bot, "m2@x.io")
+        assert "view" == role_in_acme(bot.sim, "m2@x.io")
 
 
 async def test_the_run_is_audited_once_a_person_and_once_in_the_channel(
@@ -225,7 +215,7 @@ async def test_the_run_is_audited_once_a_person_and_once_in_the_channel(
         await bot.settle()
         logged = {line["target"]: line for line in audit_lines(caplog)}
         assert {"bo@acme.io", "n1@x.io", "oops"} == set(logged)
-        assert {acme(bot)} == {line["org"] for line in logged.values()}
+        assert {acme_id(bot.sim)} == {line["org"] for line in logged.values()}
         assert ("done", "done", "failed") == tuple(
             logged[t]["decision"] for t in ("bo@acme.io", "n1@x.io", "oops")
         )

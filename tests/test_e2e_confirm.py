@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.simulator.seed import ACME
 from tests.harness import (
     GROUP,
     GROUP_MEMBER,
@@ -25,26 +24,17 @@ from tests.harness import (
     WRITER,
     Harness,
     ManualClock,
+    acme_id,
     audit_lines,
     find_button,
     limit_problems,
+    role_in_acme,
     running_bot,
     text_of,
 )
 
 CONFIRM = "members_confirm"
 CANCEL = "members_cancel"
-
-
-def acme(bot: Harness) -> str:
-    org = bot.sim.state.find_org_by_name(ACME)
-    assert org is not None
-    return org.id
-
-
-def role_in_acme(bot: Harness, email: str) -> str | None:
-    member = bot.sim.state.find_member_by_email(acme(bot), email)
-    return member.role if member else None
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
@@ -119,8 +109,8 @@ async def test_risky_changes_ask_first_and_change_nothing(text: str, question: s
         assert "Only you can confirm this" in text_of(card)
         assert [] == limit_problems(card)
         assert find_button(card, CONFIRM)["value"] == find_button(card, CANCEL)["value"]
-        assert "edit" == role_in_acme(bot, "ada@acme.io")
-        assert None is role_in_acme(bot, "new.boss@acme.io")
+        assert "edit" == role_in_acme(bot.sim, "ada@acme.io")
+        assert None is role_in_acme(bot.sim, "new.boss@acme.io")
 
 
 @pytest.mark.parametrize(
@@ -184,7 +174,7 @@ async def test_confirm_by_the_invoker_makes_the_change_and_replaces_the_card(
         assert True is reply.get("replace_original")
         assert f":white_check_mark: {said}" == reply["blocks"][0]["text"]["text"]
         assert [expected_write] == [(w.method, w.json) for w in bot.sim.writes()]
-        assert role_after == role_in_acme(bot, email)
+        assert role_after == role_in_acme(bot.sim, email)
         assert [("done", WRITER)] == [(a["decision"], a["actor"]) for a in audit_lines(caplog)]
 
 
@@ -202,12 +192,12 @@ async def test_confirm_by_someone_else_is_refused_and_audited(
         ) == reply["text"]
         assert False is reply.get("replace_original"), "the invoker's card stays"
         assert [] == bot.sim.writes()
-        assert "edit" == role_in_acme(bot, "ada@acme.io")
+        assert "edit" == role_in_acme(bot.sim, "ada@acme.io")
         (line,) = audit_lines(caplog)
         assert {
             "actor": GROUP_MEMBER,
             "subcommand": "remove",
-            "org": acme(bot),
+            "org": acme_id(bot.sim),
             "target": "ada@acme.io",
             "decision": "refused",
         } == {k: line[k] for k in ("actor", "subcommand", "org", "target", "decision")}
@@ -250,15 +240,15 @@ async def test_a_confirm_after_expiry_is_refused(
         reply = await click(bot, card, CONFIRM)
         assert True is reply.get("replace_original"), "either way the card is done with"
         assert said == reply["text"]
-        assert (said == REMOVED) == (role_in_acme(bot, "ada@acme.io") is None)
-        assert [(decision, "remove", acme(bot), "ada@acme.io")] == [
+        assert (said == REMOVED) == (role_in_acme(bot.sim, "ada@acme.io") is None)
+        assert [(decision, "remove", acme_id(bot.sim), "ada@acme.io")] == [
             (a["decision"], a["subcommand"], a["org"], a["target"]) for a in audit_lines(caplog)
         ]
 
 
 def _edited(bot: Harness, value: str, edit: str) -> str:
     """``value`` edited the way an attacker (or a broken client) might."""
-    bo = bot.sim.state.find_member_by_email(acme(bot), "bo@acme.io")
+    bo = bot.sim.state.find_member_by_email(acme_id(bot.sim), "bo@acme.io")
     assert bo is not None
     body, _, mac = value.partition(".")
     edits: dict[str, Callable[[], str]] = {
@@ -355,7 +345,7 @@ async def test_a_double_click_at_once_still_ends_in_one_removal() -> None:
         first, second = await asyncio.gather(bot.click(card, CONFIRM), bot.click(card, CONFIRM))
         replies = [(await bot.replies(sent))[0] for sent in (first, second)]
         await bot.settle()
-        assert None is role_in_acme(bot, "ada@acme.io")
+        assert None is role_in_acme(bot.sim, "ada@acme.io")
         assert [
             "Removed ada@acme.io from *Acme*. Their role was `edit`.",
             "ada@acme.io is no longer a member of *Acme*; there was nothing to remove.",
@@ -398,7 +388,7 @@ async def test_cancel_replaces_the_card_and_changes_nothing(
         assert True is reply.get("replace_original")
         assert "Cancelled. Nothing was changed." == reply["text"]
         assert [] == bot.sim.writes()
-        assert "edit" == role_in_acme(bot, "ada@acme.io")
+        assert "edit" == role_in_acme(bot.sim, "ada@acme.io")
         assert [] == audit_lines(caplog)
 
 
@@ -413,7 +403,7 @@ async def test_permission_is_checked_again_at_the_click(
         reply = await click(bot, card, CONFIRM, user=GROUP_MEMBER)
         assert "You may no longer make this change" in text_of(reply)
         assert [] == bot.sim.writes()
-        assert "edit" == role_in_acme(bot, "ada@acme.io")
+        assert "edit" == role_in_acme(bot.sim, "ada@acme.io")
         (line,) = audit_lines(caplog)
         assert (GROUP_MEMBER, "remove", "refused") == (
             line["actor"],
@@ -436,9 +426,9 @@ async def test_role_change_to_a_member_removed_meanwhile_says_so() -> None:
     """Confirming admin for someone removed since the card was drawn: a clear error, no write."""
     async with running_bot() as bot:
         card = await card_for(bot, "role org=Acme user=ada@acme.io role=admin")
-        ada = bot.sim.state.find_member_by_email(acme(bot), "ada@acme.io")
+        ada = bot.sim.state.find_member_by_email(acme_id(bot.sim), "ada@acme.io")
         assert ada is not None
-        bot.sim.state.remove_member(acme(bot), ada.user.id)
+        bot.sim.state.remove_member(acme_id(bot.sim), ada.user.id)
         reply = await click(bot, card, CONFIRM)
         assert "no longer a member of Acme" in text_of(reply)
         assert [] == bot.sim.writes()

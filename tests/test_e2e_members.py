@@ -23,6 +23,7 @@ from tests.harness import (
     audit_lines,
     find_button,
     limit_problems,
+    org_id,
     running_bot,
     text_of,
 )
@@ -30,14 +31,8 @@ from tests.harness import (
 PAL = "UPAL00001"
 
 
-def org_id(bot: Harness, name: str = ACME) -> str:
-    org = bot.sim.state.find_org_by_name(name)
-    assert org is not None
-    return org.id
-
-
 def user_id(bot: Harness, email: str, org: str = ACME) -> str:
-    member = bot.sim.state.find_member_by_email(org_id(bot, org), email)
+    member = bot.sim.state.find_member_by_email(org_id(bot.sim, org), email)
     assert member is not None
     return member.user_id
 
@@ -112,7 +107,7 @@ async def test_show_of_someone_not_in_the_org_is_a_clear_error(user: str, said: 
     async with running_bot() as bot:
         reply = await final(bot, f"show org=Acme {user}")
         assert said == reply["text"]
-        assert f"/members list org={org_id(bot)}" in text_of(reply)
+        assert f"/members list org={org_id(bot.sim)}" in text_of(reply)
 
 
 async def test_a_mentioned_person_without_an_email_is_a_clear_error() -> None:
@@ -162,7 +157,7 @@ async def test_demoting_the_last_admin_shows_losants_reason() -> None:
         )
         assert "An organization must have at least one admin member" in text_of(reply)
         peter = bot.sim.state.find_member_by_email(
-            org_id(bot, INITECH), "peter.gibbons@initech.example"
+            org_id(bot.sim, INITECH), "peter.gibbons@initech.example"
         )
         assert "admin" == (peter.role if peter else None)
         assert [("PATCH", 400)] == [(w.method, w.status) for w in bot.sim.writes()]
@@ -181,7 +176,7 @@ async def test_remove_however_named_removes_that_member(how: str) -> None:
         assert [("DELETE", f"/members/{ada}")] == [
             (w.method, w.path[w.path.rindex("/members/") :]) for w in bot.sim.writes()
         ]
-        assert None is bot.sim.state.find_member_by_email(org_id(bot), "ada@acme.io")
+        assert None is bot.sim.state.find_member_by_email(org_id(bot.sim), "ada@acme.io")
 
 
 async def test_removing_the_last_admin_replaces_the_card_with_losants_refusal(
@@ -195,7 +190,7 @@ async def test_removing_the_last_admin_replaces_the_card_with_losants_refusal(
         reply = await bot.reply(sent)
         assert True is reply.get("replace_original")
         assert "An organization must have at least one admin member" in text_of(reply)
-        assert [("failed", 400, org_id(bot, INITECH))] == [
+        assert [("failed", 400, org_id(bot.sim, INITECH))] == [
             (a["decision"], a["losant_status"], a["org"]) for a in audit_lines(caplog)
         ]
 
@@ -219,7 +214,8 @@ async def test_adding_a_member_again_says_so_with_their_role_and_how_to_change_i
         reply = await final(bot, text)
         email = "bo@acme.io" if current == "admin" else "ada@acme.io"
         assert f"{email} is already a member of *Acme*, as `{current}`." == reply["text"]
-        assert f"/members role org={org_id(bot)} user={email} role=&lt;role&gt;" in (text_of(reply))
+        hint = f"/members role org={org_id(bot.sim)} user={email} role=&lt;role&gt;"
+        assert hint in text_of(reply)
         assert [] == bot.sim.writes()
         with pytest.raises(AssertionError):
             find_button(reply, "members_confirm")
@@ -306,6 +302,6 @@ async def test_a_role_change_reads_the_member_once_then_writes_once() -> None:
             for r in bot.sim.requests
             if "/members" in r.path
         ]
-        ada = bot.sim.state.find_member_by_email(org_id(bot), "ada@acme.io")
+        ada = bot.sim.state.find_member_by_email(org_id(bot.sim), "ada@acme.io")
         assert ada is not None
         assert [("GET", "members"), ("PATCH", f"members/{ada.user_id}")] == member_calls

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.simulator import Simulator
-from tests.harness import Harness, acme_id, audit_lines, running_bot, text_of
+from tests.harness import Harness, acme_id, audit_lines, role_in_acme, running_bot, text_of
 
 NEW = "new.person@acme.io"
 ADA = "ada@acme.io"  # an editor in Acme
@@ -40,12 +39,6 @@ LOST_ANSWERS = {
 @pytest.fixture(autouse=True)
 def _capture_audit(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="bot.audit")
-
-
-def role_in_acme(sim: Simulator, email: str) -> str | None:
-    """The member's role in Losant's real state, None when not a member."""
-    member = sim.state.find_member_by_email(acme_id(sim), email)
-    return member.role if member is not None else None
 
 
 def writes(bot: Harness, method: str) -> list[int | None]:
