@@ -98,16 +98,9 @@ def _official(variant: str, args: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _reference(variant: str, **args: Any) -> dict[str, Any]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "benchmarks.cross_org", variant, json.dumps(args)),
-        cwd=harness.ROOT,
-        env=harness.clean_env(),
-        stdout=asyncio.subprocess.PIPE,
+    out = await harness.run_module(
+        "benchmarks.cross_org", variant, json.dumps(args), what=f"the official client's {variant}"
     )
-    out, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"the official client's {variant} failed ({process.returncode})")
     answer: dict[str, Any] = json.loads(out)
     return answer
 

@@ -80,6 +80,22 @@ def clean_env() -> dict[str, str]:
     }
 
 
+async def run_module(module: str, *args: str, what: str) -> bytes:
+    """``python -m module args…`` (a reference client, apart from this process's loop):
+    what it printed; raises, naming ``what``, if it failed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", module, *args),
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"{what} failed ({process.returncode})")
+    return out
+
+
 class Losant(Protocol):
     """Where the apps find Losant: a ``Simulator`` here, or one in its own process."""
 

@@ -80,17 +80,11 @@ async def _run(sim: Simulator, variant: str) -> tuple[float, int]:
     """(calls per second, connections opened) for one variant's run."""
     sim.reset()
     orgs = list(sim.state.orgs)[-CALLS:]  # the generated ones: a dozen members or so each
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "benchmarks.losant_client", variant, sim.base_url, sim.token),
-        *(sim.instance_id, ",".join(orgs)),
-        cwd=harness.ROOT,
-        env=harness.clean_env(),
-        stdout=asyncio.subprocess.PIPE,
+    out = await harness.run_module(
+        "benchmarks.losant_client",
+        *(variant, sim.base_url, sim.token, sim.instance_id, ",".join(orgs)),
+        what=f"the {variant} client",
     )
-    out, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"the {variant} client failed ({process.returncode})")
     if len(sim.requests) != CALLS or any(r.status != 200 for r in sim.requests):
         raise RuntimeError(f"the {variant} client did not make {CALLS} successful calls")
     return CALLS / json.loads(out)["seconds"], sim.connections_opened
