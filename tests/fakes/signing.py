@@ -20,6 +20,8 @@ from slack_sdk.signature import SignatureVerifier
 # them from here, next to the signing that goes with them.
 from bot.sandbox.fake_slack.payloads import (
     API_APP_ID,
+    FORM,
+    JSON,
     VERIFICATION_TOKEN,
     block_action_body,
     encode_action,
@@ -35,9 +37,6 @@ from bot.sandbox.fake_slack.payloads_views import (
     view_submission_body,
     with_state,
 )
-
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
 
 __all__ = [
     "API_APP_ID",

@@ -22,7 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.sandbox.console.render import Button
-from bot.sandbox.fake_slack.payloads import encode_event
+from bot.sandbox.fake_slack.payloads import FORM, JSON, encode_event
 from bot.sandbox.fake_slack.payloads_views import (
     app_home_opened_body,
     block_suggestion_body,
@@ -34,8 +34,6 @@ from bot.sandbox.fake_slack.payloads_views import (
 from bot.sandbox.fake_slack.slack import FakeSlack
 from bot.serving.runtime import Runtime
 
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
 REQUEST_SHORTCUT = "request_losant_access"
 
 

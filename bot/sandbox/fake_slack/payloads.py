@@ -19,6 +19,9 @@ API_APP_ID = "A1"
 TEAM_ID = "T1"
 VERIFICATION_TOKEN = "legacy-verification-token"  # noqa: S105 - deprecated by Slack, still sent
 ACTION_TS = "1700000001.000200"
+# How each body goes: the Events API as JSON, everything else (commands, clicks) as a form.
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 
 
 def user_of(user_id: str, team_id: str = TEAM_ID) -> dict[str, str]:
